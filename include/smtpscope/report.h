@@ -1,0 +1,35 @@
+/*
+ * report.h: a session rendered for people (text) and programs (JSON).
+ * Both are functions of the transcript and its dialog; batch mode prints
+ * them, the exports of saved sessions reuse them.  The JSON shape is
+ * documented in doc/json.md.
+ */
+#ifndef SMTPSCOPE_REPORT_H
+#define SMTPSCOPE_REPORT_H
+
+#include <stddef.h>
+
+struct ss_buf;
+struct ss_dialog;
+struct ss_transcript;
+
+struct ss_report_target {
+	const char	*host;
+	int		 port;
+	const char	*address;	/* what was connected to, or NULL */
+	const char	*result;	/* ss_result_names[], or NULL */
+	const char	*message;	/* the last step's message, or NULL */
+};
+
+#define SS_REPORT_TIMINGS	0x01	/* show per-event times */
+
+/* Transcript, capability table by phase, TLS summary.  Every byte of
+ * server text passes through ss_text_escape. */
+void	ss_report_text(struct ss_buf *, const struct ss_transcript *,
+	    const struct ss_dialog *, const struct ss_report_target *,
+	    unsigned flags);
+/* The JSON document, compact, one line, NUL-terminated; caller frees. */
+char	*ss_report_json(const struct ss_transcript *,
+	    const struct ss_dialog *, const struct ss_report_target *);
+
+#endif

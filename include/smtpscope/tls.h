@@ -1,0 +1,132 @@
+/*
+ * tls.h: TLS for smtpscope, client and (for the demo server) server side.
+ * This module's tls.c is the only file that includes mbedTLS.
+ *
+ * The client always completes the handshake with verification optional and
+ * records the result, so the caller can explain a failure in words and the
+ * user can go on knowingly; the session refuses to go on after a failed
+ * verification unless the user asked for that.
+ *
+ * Ownership: struct ss_tls owns its mbedTLS contexts but not the socket.
+ * Strings returned by accessors belong to the object.
+ */
+#ifndef SMTPSCOPE_TLS_H
+#define SMTPSCOPE_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ss_buf;
+
+enum ss_tls_version {
+	SS_TLS_1_0,
+	SS_TLS_1_1,
+	SS_TLS_1_2,
+	SS_TLS_VERSION_LAST
+};
+extern const char *const ss_tls_version_names[SS_TLS_VERSION_LAST];
+
+struct ss_tls_client_config {
+	const char		*ca_file;	/* extra trust anchors (PEM) */
+	const char		*ca_pem;	/* extra anchors in memory */
+	int			 use_system_store; /* load the system bundle */
+	enum ss_tls_version	 min_version;	/* default SS_TLS_1_2 */
+	const char		*keylog_file;	/* NSS key log, or NULL */
+};
+
+/* Results of ss_tls_handshake/read/write when not a byte count. */
+#define SS_TLS_WANT_READ	(-2)
+#define SS_TLS_WANT_WRITE	(-3)
+#define SS_TLS_ERROR		(-1)
+
+struct ss_tls_client;	/* shared configuration, many connections */
+struct ss_tls;		/* one connection */
+
+struct ss_tls_client *ss_tls_client_create(const struct ss_tls_client_config *,
+		    char **err);
+void	ss_tls_client_destroy(struct ss_tls_client *);
+
+/*
+ * Start a client connection over a connected socket.  name is the name to
+ * send as SNI and to verify; for an IP literal no SNI is sent and the
+ * address is checked against the certificate's IP SANs.
+ */
+struct ss_tls *ss_tls_connect(struct ss_tls_client *, int fd,
+		    const char *name, char **err);
+void	ss_tls_free(struct ss_tls *);
+
+/* 0 when done, SS_TLS_WANT_*, or SS_TLS_ERROR (see ss_tls_error). */
+int	ss_tls_handshake(struct ss_tls *);
+/* >0 bytes, 0 on orderly close, SS_TLS_WANT_*, SS_TLS_ERROR.  A partial
+ * write must be retried with the same arguments. */
+ssize_t	ss_tls_read(struct ss_tls *, void *, size_t);
+ssize_t	ss_tls_write(struct ss_tls *, const void *, size_t);
+/* Decrypted bytes already buffered: read them before polling again. */
+size_t	ss_tls_pending(const struct ss_tls *);
+/* Send close_notify (best effort). */
+void	ss_tls_close_notify(struct ss_tls *);
+/* The last error in words ("the server sent a fatal alert: handshake
+ * failure"); NULL if none. */
+const char *ss_tls_error(const struct ss_tls *);
+
+/* After the handshake. */
+const char *ss_tls_version_str(const struct ss_tls *);	/* "TLSv1.2" */
+const char *ss_tls_ciphersuite(const struct ss_tls *);
+/* 0 = verified; otherwise mbedTLS X509 verify flags. */
+uint32_t ss_tls_verify_flags(const struct ss_tls *);
+/* Peer chain, leaf first, as DER. */
+size_t	ss_tls_peer_count(const struct ss_tls *);
+const unsigned char *ss_tls_peer_der(const struct ss_tls *, size_t,
+		    size_t *);
+
+/* Verify flags in words, one reason per line ("the certificate has
+ * expired (not after 2024-01-01 00:00:00 UTC)" is for the caller to
+ * combine with ss_tls_cert_describe). */
+void	ss_tls_verify_words(uint32_t, struct ss_buf *);
+
+/* A certificate decoded for display. */
+struct ss_cert_info {
+	char	subject[256];
+	char	issuer[256];
+	char	sans[512];	/* "DNS:a.example, IP:192.0.2.7" */
+	char	not_before[32];	/* "2026-11-28 04:00:00 UTC" */
+	char	not_after[32];
+	char	key[48];	/* "RSA 2048 bits", "EC 256 bits (secp256r1)" */
+	char	sig_alg[48];	/* "RSA with SHA-256" */
+	char	sha256[96];	/* "AB:CD:..." */
+	char	serial[80];
+	int	self_signed;
+};
+int	ss_tls_cert_describe(const unsigned char *, size_t,
+	    struct ss_cert_info *);
+
+/* ------------------------------------------------------------------ */
+/* Server side, for the demo server.                                   */
+
+enum ss_cert_kind {
+	SS_CERT_GOOD,		/* valid now, names localhost and the IPs */
+	SS_CERT_EXPIRED,	/* valid dates in the past */
+	SS_CERT_WRONG_HOST,	/* names another host */
+	SS_CERT_SELF_SIGNED,	/* leaf signs itself, no CA */
+	SS_CERT_KIND_LAST
+};
+
+struct ss_tls_server_config {
+	enum ss_cert_kind	 kind;
+	const char		*hostname;	/* DNS SAN, e.g. "localhost" */
+	const char		*const *ips;	/* IP SANs, NULL-terminated */
+	enum ss_tls_version	 max_version;	/* for old-server profiles */
+};
+
+struct ss_tls_server;
+
+/* Generates a CA and a leaf certificate (EC P-256) in memory. */
+struct ss_tls_server *ss_tls_server_create(const struct ss_tls_server_config *,
+		    char **err);
+void	ss_tls_server_destroy(struct ss_tls_server *);
+/* The PEM of the CA that signed the leaf (for clients to trust). */
+const char *ss_tls_server_ca_pem(const struct ss_tls_server *);
+struct ss_tls *ss_tls_accept(struct ss_tls_server *, int fd, char **err);
+
+#endif
