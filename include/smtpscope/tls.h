@@ -129,4 +129,15 @@ void	ss_tls_server_destroy(struct ss_tls_server *);
 const char *ss_tls_server_ca_pem(const struct ss_tls_server *);
 struct ss_tls *ss_tls_accept(struct ss_tls_server *, int fd, char **err);
 
+/* ------------------------------------------------------------------ */
+/* Small crypto helpers, so that no other file needs mbedTLS headers.  */
+
+/* HMAC-MD5 (RFC 2104) of msg under key, for CRAM-MD5; 0 or -1. */
+int	ss_crypto_hmac_md5(const void *key, size_t keylen, const void *msg,
+	    size_t msglen, unsigned char out[16]);
+/* SHA-256 of a byte string. */
+void	ss_crypto_sha256(const void *, size_t, unsigned char out[32]);
+/* Fill with bytes from the kernel's random source; 0 or -1. */
+int	ss_crypto_random(void *, size_t);
+
 #endif
