@@ -52,6 +52,10 @@ enum ss_kind {
 };
 extern const char *const ss_kind_names[SS_KIND_LAST];	/* "data", "tls-up" */
 
+/* Reverse lookups for loaders: the enum value, or -1 if unknown. */
+int	ss_dir_from_letter(const char *);
+int	ss_kind_from_name(const char *);
+
 /* Event flags. */
 #define SS_EVF_TLS	0x01	/* the bytes travelled inside TLS */
 #define SS_EVF_REDACTED	0x02	/* a secret was replaced when captured */
@@ -80,6 +84,7 @@ size_t	ss_transcript_note(struct ss_transcript *, uint64_t t_us,
 	    __attribute__((format(printf, 6, 7)));
 
 size_t	ss_transcript_count(const struct ss_transcript *);
+/* NULL when the index is past the end. */
 const struct ss_event *ss_transcript_get(const struct ss_transcript *,
 	    size_t);
 /* Total bytes held, for the limits on hostile peers. */
@@ -91,6 +96,7 @@ void	ss_transcript_set_meta(struct ss_transcript *, const char *,
 	    const char *);
 const char *ss_transcript_meta(const struct ss_transcript *, const char *);
 size_t	ss_transcript_meta_count(const struct ss_transcript *);
+/* Entries in the order their keys were first set; NULLs past the end. */
 void	ss_transcript_meta_at(const struct ss_transcript *, size_t,
 	    const char **, const char **);
 
