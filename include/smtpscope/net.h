@@ -47,5 +47,7 @@ int	ss_net_listen(const char *, struct ss_addr *bound, char **err);
 int	ss_net_set_nonblock(int fd);
 /* Port of a bound address. */
 int	ss_net_addr_port(const struct ss_addr *);
+/* Fill an ss_addr (and its text) from a socket address, e.g. accept()'s. */
+void	ss_net_addr_set(struct ss_addr *, const struct sockaddr *, socklen_t);
 
 #endif
