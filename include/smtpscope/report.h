@@ -19,12 +19,14 @@ struct ss_report_target {
 	const char	*address;	/* what was connected to, or NULL */
 	const char	*result;	/* ss_result_names[], or NULL */
 	const char	*message;	/* the last step's message, or NULL */
+	int		 code;		/* the last reply code, 0 if none */
 };
 
 #define SS_REPORT_TIMINGS	0x01	/* show per-event times */
 
-/* Transcript, capability table by phase, TLS summary.  Every byte of
- * server text passes through ss_text_escape. */
+/* Transcript, capability table by phase, TLS summary, AUTH outcome and
+ * result, appended to the buffer.  Every byte of server text (and of the
+ * certificates) passes through ss_text_escape. */
 void	ss_report_text(struct ss_buf *, const struct ss_transcript *,
 	    const struct ss_dialog *, const struct ss_report_target *,
 	    unsigned flags);
