@@ -45,6 +45,7 @@ extern const char *const ss_anomaly_text[SS_ANOM_LAST];	 /* in words */
 #define SS_ANOM_BIT(a)	(1u << (a))
 
 /* Enhanced status code (RFC 3463), parsed once. */
+/* Only set on a reply when its class matches the reply code's first digit. */
 struct ss_enhanced {
 	int	present;
 	int	class_;		/* 2, 4 or 5 */
@@ -58,8 +59,11 @@ struct ss_reply_line {
 	size_t		 dropped; /* bytes past SS_REPLY_LINE_KEEP, not stored */
 	const char	*text;	/* points into raw after "NNN-", or at the
 				   end when the line is shorter */
-	int		 code;	/* the line's own code, -1 if unparseable */
-	int		 last;	/* this line ended the reply */
+	int		 code;	/* the line's own code: three digits keep
+				   their value even outside the grammar
+				   (flagged bad-code); -1 if not digits */
+	int		 last;	/* this line ended the reply: any line
+				   whose fourth byte is not '-' does */
 	unsigned	 anomalies; /* SS_ANOM_BIT set */
 };
 
@@ -69,7 +73,8 @@ struct ss_reply {
 	struct ss_reply_line	*lines;
 	size_t			 nlines;
 	size_t			 lines_dropped;
-	unsigned		 anomalies; /* union of the lines' */
+	unsigned		 anomalies; /* union of the lines' (dropped
+					       lines included) */
 };
 
 void	ss_reply_free(struct ss_reply *);
@@ -92,7 +97,8 @@ size_t	ss_reply_parser_feed(struct ss_reply_parser *, const char *, size_t,
 /* The connection ended: returns a partial reply (flagged
  * SS_ANOM_INCOMPLETE) if one was in progress, else NULL. */
 struct ss_reply *ss_reply_parser_eof(struct ss_reply_parser *);
-/* Bytes held for an unfinished line or reply. */
+/* Bytes received for the unfinished reply (counted even when not stored,
+ * clamped to INT_MAX); 0 when nothing is in progress. */
 int	ss_reply_parser_pending(const struct ss_reply_parser *);
 void	ss_reply_parser_reset(struct ss_reply_parser *);
 

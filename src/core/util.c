@@ -253,22 +253,27 @@ ss_buf_adds(struct ss_buf *b, const char *s)
 	ss_buf_add(b, s, strlen(s));
 }
 
-/* Append printf-formatted text. */
+/* Append printf-formatted text, formatting in place when it fits. */
 void
 ss_buf_printf(struct ss_buf *b, const char *fmt, ...)
 {
 	va_list	 ap, copy;
+	size_t	 avail;
 	int	 n;
 
+	ss_buf_reserve(b, 0);
+	avail = b->cap - b->len;
 	va_start(ap, fmt);
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
+	n = vsnprintf(b->data + b->len, avail, fmt, ap);
+	va_end(ap);
 	if (n < 0)
 		xfatal("ss_buf_printf (bad format)", 0);
-	ss_buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= avail) {
+		ss_buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, copy);
+	}
+	va_end(copy);
 	b->len += (size_t)n;
 }
 
