@@ -39,8 +39,9 @@ struct ss_caps {
 	size_t		 ncaps;
 };
 
-/* Decode an EHLO reply (its first line is the greeting, not a keyword).
- * Returns NULL if the reply is not a 250 reply. */
+/* Decode an EHLO reply (its first line is the greeting, not a keyword;
+ * lines with no text are skipped).  Returns NULL if the reply is not a 250
+ * reply. */
 struct ss_caps	*ss_caps_from_reply(const struct ss_reply *);
 struct ss_caps	*ss_caps_copy(const struct ss_caps *);
 void		 ss_caps_free(struct ss_caps *);
@@ -69,9 +70,13 @@ struct ss_cap_diff {
 	enum ss_cap_change	 change;
 };
 
-/* Compare two sets (either may be NULL = phase not reached).  Rows follow
- * the earlier set's order, then keywords only in the later set.  The rows
- * borrow from both sets; free the array with free(). */
+/* Compare two sets (either may be NULL = phase not reached, compared as
+ * an empty set).  Entries pair by keyword and form (AUTH= pairs only with
+ * AUTH=; duplicates pair in order).  "Same parameters" means the same SIZE
+ * value, else the same words ignoring case and order.  Rows follow the
+ * earlier set's order, then keywords only in the later set.  The rows
+ * borrow from both sets; free the array with free().  NULL when both sets
+ * are empty (*n is then 0). */
 struct ss_cap_diff *ss_caps_diff(const struct ss_caps *,
 		    const struct ss_caps *, size_t *);
 
