@@ -5,6 +5,10 @@
  * pair correctly), the capability set of each phase, the TLS summary, the
  * AUTH outcome and the reply anomalies.
  *
+ * A new connection (an SS_KIND_CONNECT record) starts afresh: capabilities,
+ * TLS state and AUTH state describe the latest connection.  Lines and
+ * exchanges of earlier connections stay.
+ *
  * It is a pure function of a prefix of the transcript: feeding the same
  * events gives the same dialog, live or replayed.  The session engine reads
  * its exchanges to learn when a command has been answered.
@@ -79,6 +83,8 @@ struct ss_exchange {
 	size_t		 reply_event;	/* event that completed the reply */
 	uint64_t	 reply_us;
 	long		 first_line;	/* index of the reply's first line */
+	int		 unsolicited;	/* a reply no command asked for */
+	int		 greeting;	/* the banner of a connection */
 };
 
 struct ss_tls_summary {

@@ -42,7 +42,8 @@ enum ss_kind {
 	SS_KIND_TLS_CLOSE,	/* close_notify sent or received */
 	/* I records */
 	SS_KIND_RESOLVE,	/* "host -> addr addr ..." */
-	SS_KIND_CONNECT,	/* "connected to ADDR port P" / failure text */
+	SS_KIND_CONNECT,	/* "connected to ADDR port P" (success only:
+				   a failure is an SS_KIND_ERROR) */
 	SS_KIND_STEP,		/* the user started a step: "EHLO", "AUTH PLAIN" */
 	SS_KIND_TIMEOUT,	/* a step timed out */
 	SS_KIND_ERROR,		/* any other failure, in words */

@@ -1,0 +1,306 @@
+/*
+ * test-dialog.c: a transcript in, what a user would read out: commands
+ * paired with their replies (pipelined too), capabilities per phase, the
+ * TLS summary, AUTH outcome, injected plaintext marked and never parsed.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "smtpscope/dialog.h"
+#include "smtpscope/util.h"
+
+/* Events as a test writes them: direction, kind, flags, text. */
+struct step {
+	enum ss_dir	 dir;
+	enum ss_kind	 kind;
+	unsigned	 flags;
+	const char	*text;
+};
+
+#define C(t)	{ SS_DIR_CLIENT, SS_KIND_DATA, 0, t }
+#define S(t)	{ SS_DIR_SERVER, SS_KIND_DATA, 0, t }
+#define CT(t)	{ SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS, t }
+#define ST(t)	{ SS_DIR_SERVER, SS_KIND_DATA, SS_EVF_TLS, t }
+#define I(k, t)	{ SS_DIR_INFO, k, 0, t }
+#define T(k, t)	{ SS_DIR_TLS, k, 0, t }
+
+/* The story's server: STARTTLS before TLS, AUTH only after it. */
+static const struct step story[] = {
+	I(SS_KIND_CONNECT, "connected to 127.0.0.1 port 2525"),
+	S("220 mx.example ESMTP Exim 4.63\r\n"),
+	C("EHLO my.host.name.local\r\n"),
+	S("250-mx.example Hello\r\n250-SIZE 600000000\r\n250-PIPELINING\r\n"),
+	S("250-STARTTLS\r\n250 HELP\r\n"),
+	C("STARTTLS\r\n"),
+	S("220 TLS go ahead\r\n"),
+	T(SS_KIND_TLS_START, "handshake started sni=mx.example"),
+	T(SS_KIND_TLS_UP, "version=TLSv1.2 cipher=TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"),
+	T(SS_KIND_TLS_VERIFY, "NOT verified flags=0x8\nnot trusted"),
+	CT("EHLO my.host.name.local\r\n"),
+	ST("250-mx.example Hello\r\n250-SIZE 600000000\r\n250-PIPELINING\r\n"
+	   "250-AUTH PLAIN LOGIN\r\n250 HELP\r\n"),
+	{ SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS | SS_EVF_REDACTED,
+	  "AUTH PLAIN <redacted, 24 bytes>\r\n" },
+	ST("235 Authentication succeeded\r\n"),
+	CT("EHLO my.host.name.local\r\n"),
+	ST("250-mx.example Hello\r\n250 SIZE 600000000\r\n"),
+	CT("QUIT\r\n"),
+	ST("221 bye\r\n"),
+	I(SS_KIND_CLOSED, "connection closed after QUIT"),
+};
+
+/* Build a transcript from steps; the caller destroys it. */
+static struct ss_transcript *
+make(const struct step *steps, size_t n)
+{
+	struct ss_transcript	*t = ss_transcript_create();
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		ss_transcript_append(t, i * 1000, steps[i].dir, steps[i].kind,
+		    steps[i].flags, steps[i].text, strlen(steps[i].text));
+	}
+	return t;
+}
+
+/* Capabilities of each phase, and what changed between them. */
+static void
+test_story_phases(void **state)
+{
+	struct ss_transcript	*t = make(story, SS_NITEMS(story));
+	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
+	const struct ss_caps	*pre, *post, *auth;
+
+	(void)state;
+	pre = ss_dialog_caps(d, SS_PHASE_BEFORE_TLS);
+	post = ss_dialog_caps(d, SS_PHASE_AFTER_TLS);
+	auth = ss_dialog_caps(d, SS_PHASE_AFTER_AUTH);
+	assert_non_null(pre);
+	assert_non_null(post);
+	assert_non_null(auth);
+	assert_true(ss_caps_has(pre, "STARTTLS"));
+	assert_false(ss_caps_has(pre, "AUTH"));
+	assert_false(ss_caps_has(post, "STARTTLS"));
+	assert_true(ss_caps_has_auth(post, "PLAIN"));
+	assert_true(ss_caps_has(auth, "SIZE"));
+	assert_false(ss_caps_has(auth, "PIPELINING"));
+	assert_int_equal(ss_dialog_auth_code(d), 235);
+	assert_string_equal(ss_dialog_auth_mech(d), "PLAIN");
+	assert_int_equal(ss_dialog_phase(d), SS_PHASE_AFTER_AUTH);
+	assert_true(ss_dialog_tls(d)->established);
+	assert_string_equal(ss_dialog_tls(d)->version, "TLSv1.2");
+	assert_string_equal(ss_dialog_tls(d)->sni, "mx.example");
+	assert_int_equal(ss_dialog_tls(d)->verify_flags, 0x8);
+	assert_int_equal(ss_dialog_pending(d), 0);
+	assert_int_equal(ss_dialog_anomalies(d), 0);
+	ss_dialog_destroy(d);
+	ss_transcript_destroy(t);
+}
+
+/* A prefix shows only what was known then: stepping back is exact. */
+static void
+test_prefix(void **state)
+{
+	struct ss_transcript	*t = make(story, SS_NITEMS(story));
+	struct ss_dialog	*d;
+
+	(void)state;
+	d = ss_dialog_build(t, 5);	/* up to the first EHLO reply */
+	assert_non_null(ss_dialog_caps(d, SS_PHASE_BEFORE_TLS));
+	assert_null(ss_dialog_caps(d, SS_PHASE_AFTER_TLS));
+	assert_false(ss_dialog_in_tls(d));
+	ss_dialog_destroy(d);
+	d = ss_dialog_build(t, 4);	/* the EHLO reply is half there */
+	assert_null(ss_dialog_caps(d, SS_PHASE_BEFORE_TLS));
+	assert_int_equal(ss_dialog_pending(d), 1);
+	/* the half reply is already on screen */
+	assert_string_equal(ss_dialog_line(d, ss_dialog_line_count(d) - 1)->
+	    bytes, "250-PIPELINING");
+	ss_dialog_destroy(d);
+	ss_transcript_destroy(t);
+}
+
+/* Pipelined commands in one write pair with replies in order. */
+static void
+test_pipelining(void **state)
+{
+	static const struct step steps[] = {
+		I(SS_KIND_CONNECT, "connected"),
+		S("220 hi\r\n"),
+		C("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nRCPT TO:<e@f>\r\nDATA\r\n"),
+		S("250 ok\r\n550 no such user\r\n"),
+		S("250 ok\r\n354 go\r\n"),
+		C("Subject: x\r\n\r\nhello\r\n..dot\r\n.\r\n"),
+		S("250 queued\r\n"),
+	};
+	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
+	const struct ss_exchange *x;
+
+	(void)state;
+	assert_int_equal(ss_dialog_exchange_count(d), 6);
+	x = ss_dialog_exchange(d, 0);
+	assert_true(x->greeting);
+	assert_int_equal(x->reply->code, 220);
+	x = ss_dialog_exchange(d, 2);
+	assert_int_equal(x->verb, SS_VERB_RCPT);
+	assert_string_equal(x->command, "RCPT TO:<c@d>");
+	assert_int_equal(x->reply->code, 550);
+	x = ss_dialog_exchange(d, 4);
+	assert_int_equal(x->verb, SS_VERB_DATA);
+	assert_int_equal(x->reply->code, 354);
+	x = ss_dialog_exchange(d, 5);
+	assert_int_equal(x->verb, SS_VERB_BODY);
+	assert_int_equal(x->reply->code, 250);
+	assert_int_equal(ss_dialog_pending(d), 0);
+	ss_dialog_destroy(d);
+	ss_transcript_destroy(t);
+}
+
+/* Plaintext after the STARTTLS 220 is marked and never parsed. */
+static void
+test_injection(void **state)
+{
+	static const struct step steps[] = {
+		I(SS_KIND_CONNECT, "connected"),
+		S("220 hi\r\n"),
+		C("STARTTLS\r\n"),
+		S("220 go ahead\r\n250 injected\r\n"),
+		T(SS_KIND_TLS_START, "handshake started sni=x"),
+		T(SS_KIND_TLS_UP, "version=TLSv1.2 cipher=X"),
+		CT("EHLO me\r\n"),
+		ST("250-x\r\n250 AUTH PLAIN\r\n"),
+	};
+	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
+	size_t			 i, discarded = 0;
+
+	(void)state;
+	assert_int_equal(ss_dialog_injected_bytes(d), 14);
+	assert_true(ss_dialog_anomalies(d) & SS_ANOM_BIT(SS_ANOM_INJECTED));
+	for (i = 0; i < ss_dialog_line_count(d); i++) {
+		if (ss_dialog_line(d, i)->flags & SS_LINE_DISCARDED) {
+			assert_string_equal(ss_dialog_line(d, i)->bytes,
+			    "250 injected");
+			discarded++;
+		}
+	}
+	assert_int_equal(discarded, 1);
+	/* the EHLO after TLS got its own reply, not the injected one */
+	assert_true(ss_caps_has_auth(ss_dialog_caps(d, SS_PHASE_AFTER_TLS),
+	    "PLAIN"));
+	assert_int_equal(ss_dialog_pending(d), 0);
+	ss_dialog_destroy(d);
+	ss_transcript_destroy(t);
+}
+
+/* A reply no one asked for is flagged; a cut reply is kept. */
+static void
+test_unsolicited_and_cut(void **state)
+{
+	static const struct step steps[] = {
+		I(SS_KIND_CONNECT, "connected"),
+		S("220 hi\r\n250 surprise\r\n"),
+		C("EHLO me\r\n"),
+		S("250-x\r\n250-SIZE"),
+		I(SS_KIND_CLOSED, "the server closed the connection"),
+	};
+	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
+	const struct ss_exchange *x;
+
+	(void)state;
+	assert_int_equal(ss_dialog_anomaly_count(d, SS_ANOM_UNSOLICITED), 1);
+	x = ss_dialog_exchange(d, 1);
+	assert_true(x->unsolicited);
+	x = ss_dialog_exchange(d, 2);
+	assert_int_equal(x->verb, SS_VERB_EHLO);
+	assert_non_null(x->reply);
+	assert_true(x->reply->anomalies & SS_ANOM_BIT(SS_ANOM_INCOMPLETE));
+	ss_dialog_destroy(d);
+	ss_transcript_destroy(t);
+}
+
+/* AUTH LOGIN: 334 challenges make the next lines SASL responses. */
+static void
+test_auth_login(void **state)
+{
+	static const struct step steps[] = {
+		I(SS_KIND_CONNECT, "connected"),
+		S("220 hi\r\n"),
+		C("AUTH LOGIN\r\n"),
+		S("334 VXNlcm5hbWU6\r\n"),
+		C("ZGVtbw==\r\n"),
+		S("334 UGFzc3dvcmQ6\r\n"),
+		{ SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_REDACTED,
+		  "<redacted, 20 bytes>\r\n" },
+		S("535 5.7.8 no\r\n"),
+	};
+	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(ss_dialog_exchange(d, 2)->verb, SS_VERB_SASL);
+	assert_int_equal(ss_dialog_exchange(d, 3)->verb, SS_VERB_SASL);
+	assert_int_equal(ss_dialog_auth_code(d), 535);
+	assert_int_equal(ss_dialog_phase(d), SS_PHASE_BEFORE_TLS);
+	assert_int_equal(ss_dialog_exchange(d, 3)->reply->enhanced.subject, 7);
+	for (i = 0; i < ss_dialog_line_count(d); i++) {
+		if (ss_dialog_line(d, i)->flags & SS_LINE_REDACTED) {
+			break;
+		}
+	}
+	assert_true(i < ss_dialog_line_count(d));
+	ss_dialog_destroy(d);
+	ss_transcript_destroy(t);
+}
+
+/* Feeding byte by byte gives the same lines as whole events. */
+static void
+test_split_reads(void **state)
+{
+	const char		*wire = "250-a\r\n250-SIZE 10\r\n250 AUTH=LOGIN\r\n";
+	struct ss_transcript	*t = ss_transcript_create();
+	struct ss_dialog	*d;
+	size_t			 i;
+
+	(void)state;
+	ss_transcript_append(t, 0, SS_DIR_INFO, SS_KIND_CONNECT, 0, "c", 1);
+	ss_transcript_append(t, 0, SS_DIR_SERVER, SS_KIND_DATA, 0, "220 x\r\n", 7);
+	ss_transcript_append(t, 0, SS_DIR_CLIENT, SS_KIND_DATA, 0, "EHLO y\r\n", 8);
+	for (i = 0; wire[i] != '\0'; i++) {
+		ss_transcript_append(t, 0, SS_DIR_SERVER, SS_KIND_DATA, 0,
+		    wire + i, 1);
+	}
+	d = ss_dialog_build(t, SIZE_MAX);
+	assert_true(ss_caps_has_auth(ss_dialog_caps(d, SS_PHASE_BEFORE_TLS),
+	    "LOGIN"));
+	/* connect record, greeting, EHLO, and three reply lines */
+	assert_int_equal(ss_dialog_line_count(d), 6);
+	assert_string_equal(ss_dialog_line(d, 4)->bytes, "250-SIZE 10");
+	ss_dialog_destroy(d);
+	ss_transcript_destroy(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_story_phases),
+		cmocka_unit_test(test_prefix),
+		cmocka_unit_test(test_pipelining),
+		cmocka_unit_test(test_injection),
+		cmocka_unit_test(test_unsolicited_and_cut),
+		cmocka_unit_test(test_auth_login),
+		cmocka_unit_test(test_split_reads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
