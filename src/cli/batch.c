@@ -1,0 +1,219 @@
+/*
+ * batch.c: run a session without the explorer.  The default probe is the
+ * one a helpdesk runs by hand (connect, EHLO, STARTTLS, EHLO, AUTH, EHLO,
+ * QUIT); --steps runs any list.  The first failing step ends the run, QUIT
+ * is still sent when the connection allows it, and the report goes to
+ * stdout whatever happened.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "smtpscope/caps.h"
+#include "smtpscope/dialog.h"
+#include "smtpscope/report.h"
+#include "smtpscope/util.h"
+
+/* Exit code of each step result (doc/exit-codes.md). */
+static const int cli_result_exit[SS_RESULT_LAST] = {
+	[SS_RESULT_NONE] = CLI_EXIT_INTERNAL,
+	[SS_RESULT_OK] = CLI_EXIT_OK,
+	[SS_RESULT_REFUSED] = CLI_EXIT_REFUSED,
+	[SS_RESULT_CONNECT] = CLI_EXIT_CONNECT,
+	[SS_RESULT_TLS] = CLI_EXIT_TLS,
+	[SS_RESULT_VERIFY] = CLI_EXIT_TLS,
+	[SS_RESULT_TIMEOUT] = CLI_EXIT_TIMEOUT,
+	[SS_RESULT_DROPPED] = CLI_EXIT_DROPPED,
+	[SS_RESULT_PROTOCOL] = CLI_EXIT_DROPPED,
+	[SS_RESULT_CANCELLED] = CLI_EXIT_INTERNAL,
+	[SS_RESULT_USAGE] = CLI_EXIT_USAGE,
+};
+
+/* The exit code for how a step ended. */
+int
+cli_exit_for(enum ss_result r)
+{
+	if ((unsigned)r >= SS_RESULT_LAST)
+		return CLI_EXIT_INTERNAL;
+	return cli_result_exit[r];
+}
+
+/* A run in progress: the session and the first failure seen. */
+struct cli_run {
+	struct ss_session	*session;
+	const char		*failed_step;	/* NULL while all went well */
+	enum ss_result		 result;
+	char			*message;	/* of the failing step */
+	int			 code;
+	int			 quit_sent;
+};
+
+/* Remember the first failure; returns r. */
+static enum ss_result
+cli_run_record(struct cli_run *run, enum ss_step step, enum ss_result r)
+{
+	const char	*msg;
+
+	if (r == SS_RESULT_OK || run->failed_step != NULL)
+		return r;
+	run->failed_step = ss_step_names[step];
+	run->result = r;
+	msg = ss_session_message(run->session);
+	run->message = xstrdup(msg != NULL ? msg : "");
+	run->code = ss_session_code(run->session);
+	return r;
+}
+
+/* Run one step; remember the first failure.  Returns the step's result. */
+static enum ss_result
+cli_run_step(struct cli_run *run, enum ss_step step, const char *arg)
+{
+	if (step == SS_STEP_QUIT || step == SS_STEP_CONNECT)
+		run->quit_sent = step == SS_STEP_QUIT;
+	return cli_run_record(run, step,
+	    ss_session_run(run->session, step, arg));
+}
+
+/* Is the connection in a state where a polite QUIT makes sense? */
+static int
+cli_run_connected(const struct cli_run *run)
+{
+	return ss_session_state(run->session) == SS_STATE_READY;
+}
+
+/* Were the server's last capabilities offering this keyword? */
+static int
+cli_run_offers(const struct cli_run *run, const char *keyword)
+{
+	const struct ss_caps	*caps;
+
+	caps = ss_dialog_current_caps(ss_session_dialog(run->session));
+	return caps != NULL && ss_caps_has(caps, keyword);
+}
+
+/* EHLO, or HELO when the server refuses EHLO with a 5xx. */
+static enum ss_result
+cli_run_greet(struct cli_run *run)
+{
+	enum ss_result	 r;
+
+	r = ss_session_run(run->session, SS_STEP_EHLO, NULL);
+	if (r == SS_RESULT_REFUSED && ss_session_code(run->session) / 100 == 5)
+		return cli_run_step(run, SS_STEP_HELO, NULL);
+	return cli_run_record(run, SS_STEP_EHLO, r);
+}
+
+/* The default probe.  Returns when a step fails or QUIT is due. */
+static void
+cli_run_default(struct cli_run *run, const struct cli_options *o,
+    const struct cli_setup *setup)
+{
+	if (cli_run_step(run, SS_STEP_CONNECT, NULL) != SS_RESULT_OK)
+		return;
+	if (cli_run_greet(run) != SS_RESULT_OK)
+		return;
+	if (!o->no_tls && !o->implicit_tls &&
+	    (o->starttls || cli_run_offers(run, "STARTTLS"))) {
+		if (cli_run_step(run, SS_STEP_STARTTLS, NULL) != SS_RESULT_OK ||
+		    cli_run_greet(run) != SS_RESULT_OK)
+			return;
+	}
+	if (setup->cfg.user == NULL)
+		return;
+	if (cli_run_step(run, SS_STEP_AUTH, o->auth_mech) != SS_RESULT_OK)
+		return;
+	(void)cli_run_greet(run);
+}
+
+/* --steps: every step in order, up to the first failure. */
+static void
+cli_run_list(struct cli_run *run, const struct cli_options *o)
+{
+	size_t	 i;
+
+	for (i = 0; i < o->nsteps; i++) {
+		if (cli_run_step(run, o->steps[i].step, o->steps[i].arg) !=
+		    SS_RESULT_OK)
+			return;
+	}
+}
+
+/* Print the report on stdout: text, or the JSON document. */
+static void
+cli_batch_report(struct cli_run *run, const struct cli_options *o,
+    const struct cli_setup *setup)
+{
+	struct ss_report_target	 tg;
+	struct ss_transcript	*t = ss_session_transcript(run->session);
+	struct ss_dialog	*d;
+	struct ss_buf		 b;
+	char			*json, *address = NULL;
+	const char		*peer = ss_session_peer(run->session);
+
+	memset(&tg, 0, sizeof tg);
+	tg.host = o->demo ? "localhost" : setup->host;
+	tg.port = setup->port;
+	if (peer != NULL) {
+		address = xstrndup(peer, strcspn(peer, " "));
+		tg.address = address;
+	}
+	tg.result = ss_result_names[run->failed_step != NULL ? run->result :
+	    SS_RESULT_OK];
+	tg.message = run->message;
+	tg.code = run->failed_step != NULL ? run->code :
+	    ss_session_code(run->session);
+	d = ss_dialog_build(t, ss_transcript_count(t));
+	if (o->json) {
+		json = ss_report_json(t, d, &tg);
+		printf("%s\n", json);
+		free(json);
+	} else {
+		ss_buf_init(&b);
+		ss_report_text(&b, t, d, &tg, SS_REPORT_TIMINGS);
+		fwrite(b.data, 1, b.len, stdout);
+		ss_buf_finish(&b);
+	}
+	fflush(stdout);
+	ss_dialog_destroy(d);
+	free(address);
+}
+
+/* Batch mode: set up, run, QUIT politely, report, exit code. */
+int
+cli_batch(const struct cli_options *o)
+{
+	struct cli_setup	 setup;
+	struct cli_run		 run;
+	char			*err = NULL;
+	int			 rc;
+
+	if ((rc = cli_setup_init(&setup, o, 1)) != CLI_EXIT_OK) {
+		cli_setup_finish(&setup);
+		return rc;
+	}
+	memset(&run, 0, sizeof run);
+	run.session = ss_session_create(&setup.cfg, &err);
+	cli_setup_forget_password(&setup);
+	if (run.session == NULL) {
+		cli_warn("%s", err != NULL ? err : "cannot create the session");
+		free(err);
+		cli_setup_finish(&setup);
+		return CLI_EXIT_INTERNAL;
+	}
+	if (o->steps != NULL)
+		cli_run_list(&run, o);
+	else
+		cli_run_default(&run, o, &setup);
+	if (cli_run_connected(&run) && !run.quit_sent)
+		cli_run_step(&run, SS_STEP_QUIT, NULL);
+	cli_batch_report(&run, o, &setup);
+	if (run.failed_step != NULL)
+		cli_warn("%s failed (%s): %s", run.failed_step,
+		    ss_result_names[run.result], run.message);
+	rc = run.failed_step != NULL ? cli_exit_for(run.result) : CLI_EXIT_OK;
+	free(run.message);
+	ss_session_destroy(run.session);
+	cli_setup_finish(&setup);
+	return rc;
+}

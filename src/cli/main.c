@@ -1,6 +1,70 @@
-/* main.c: placeholder until the CLI lands. */
-int
-main(void)
+/*
+ * main.c: smtpscope's entry point.  It reads the options and hands over to
+ * one mode: the demo server alone, batch, or the explorer (the TUI).
+ */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "smtpscope/util.h"
+#include "tui.h"
+
+/* The explorer: create the session and let the TUI drive it. */
+static int
+cli_interactive(const struct cli_options *o)
 {
-	return 0;
+	struct cli_setup	 setup;
+	struct tui_config	 tc;
+	struct ss_session	*session;
+	char			*err = NULL;
+	int			 rc;
+
+	if ((rc = cli_setup_init(&setup, o, 0)) != CLI_EXIT_OK) {
+		cli_setup_finish(&setup);
+		return rc;
+	}
+	session = ss_session_create(&setup.cfg, &err);
+	cli_setup_forget_password(&setup);
+	if (session == NULL) {
+		cli_warn("%s", err != NULL ? err : "cannot create the session");
+		free(err);
+		cli_setup_finish(&setup);
+		return CLI_EXIT_INTERNAL;
+	}
+	memset(&tc, 0, sizeof tc);
+	tc.theme = o->theme;
+	tc.connect_now = 1;
+	tc.target_label = setup.label;
+	tc.note = setup.note[0] != '\0' ? setup.note : NULL;
+	rc = tui_run(session, &tc);
+	ss_session_destroy(session);
+	cli_setup_finish(&setup);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_options	 o;
+	int			 rc;
+
+	setlocale(LC_ALL, "");
+	/* A peer that closes while we write must not kill the process. */
+	signal(SIGPIPE, SIG_IGN);
+	rc = cli_options_parse(argc, argv, &o);
+	if (rc != 0) {
+		cli_options_free(&o);
+		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
+	if (o.serve_demo != NULL)
+		rc = cli_serve_demo(&o);
+	else if (o.batch)
+		rc = cli_batch(&o);
+	else
+		rc = cli_interactive(&o);
+	cli_options_free(&o);
+	return rc;
 }

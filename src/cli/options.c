@@ -1,0 +1,420 @@
+/*
+ * options.c: the command line.  getopt_long reads it into struct
+ * cli_options; then the combinations are checked so each mode can trust
+ * what it gets.  Every usage error says what is wrong and how to fix it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "smtpscope/demo.h"
+#include "smtpscope/util.h"
+
+enum {
+	OPT_PORT = 256, OPT_TLS, OPT_STARTTLS, OPT_NO_TLS, OPT_CA,
+	OPT_SERVERNAME, OPT_NO_VERIFY, OPT_TLS_MIN, OPT_KEYLOG, OPT_USER,
+	OPT_PASSWORD, OPT_PASSWORD_FILE, OPT_AUTH, OPT_EHLO, OPT_FROM, OPT_TO,
+	OPT_TIMEOUT, OPT_STEPS, OPT_BATCH, OPT_JSON, OPT_DEMO, OPT_SERVE_DEMO,
+	OPT_PROFILE, OPT_THEME
+};
+
+static const struct option cli_long_options[] = {
+	{ "port",		required_argument,	NULL, OPT_PORT },
+	{ "tls",		no_argument,		NULL, OPT_TLS },
+	{ "starttls",		no_argument,		NULL, OPT_STARTTLS },
+	{ "no-tls",		no_argument,		NULL, OPT_NO_TLS },
+	{ "ca",			required_argument,	NULL, OPT_CA },
+	{ "servername",		required_argument,	NULL, OPT_SERVERNAME },
+	{ "no-verify",		no_argument,		NULL, OPT_NO_VERIFY },
+	{ "tls-min",		required_argument,	NULL, OPT_TLS_MIN },
+	{ "keylog",		required_argument,	NULL, OPT_KEYLOG },
+	{ "user",		required_argument,	NULL, OPT_USER },
+	{ "password",		required_argument,	NULL, OPT_PASSWORD },
+	{ "password-file",	required_argument,	NULL, OPT_PASSWORD_FILE },
+	{ "auth",		required_argument,	NULL, OPT_AUTH },
+	{ "ehlo",		required_argument,	NULL, OPT_EHLO },
+	{ "from",		required_argument,	NULL, OPT_FROM },
+	{ "to",			required_argument,	NULL, OPT_TO },
+	{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
+	{ "steps",		required_argument,	NULL, OPT_STEPS },
+	{ "batch",		no_argument,		NULL, OPT_BATCH },
+	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "demo",		optional_argument,	NULL, OPT_DEMO },
+	{ "serve-demo",		required_argument,	NULL, OPT_SERVE_DEMO },
+	{ "profile",		required_argument,	NULL, OPT_PROFILE },
+	{ "theme",		required_argument,	NULL, OPT_THEME },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static const char cli_help_text[] =
+"usage: smtpscope [options] TARGET          explore a server, one key per step\n"
+"       smtpscope --batch [options] TARGET  run the steps, print a report\n"
+"       smtpscope [--batch] --demo [PROFILE] against the built-in demo server\n"
+"       smtpscope --serve-demo ADDR:PORT [--profile NAME]\n"
+"\n"
+"TARGET is HOST, HOST:PORT or [IPv6]:PORT (port 25, or 465 with --tls).\n"
+"\n"
+"Connection:\n"
+"  --port N             port to connect to\n"
+"  --tls                TLS from the first byte (implicit TLS, port 465)\n"
+"  --starttls           send STARTTLS even when it is not advertised\n"
+"  --no-tls             never send STARTTLS\n"
+"  --ca FILE            trust the CA certificates in FILE (PEM) as well\n"
+"  --servername NAME    name sent as SNI and checked in the certificate\n"
+"  --no-verify          go on when the certificate does not verify\n"
+"  --tls-min V          oldest TLS version to accept: 1.0, 1.1 or 1.2\n"
+"                       (default 1.2)\n"
+"  --keylog FILE        write TLS keys for Wireshark (or SSLKEYLOGFILE)\n"
+"  --timeout SECONDS    give up on a step after this long (default 30)\n"
+"\n"
+"SMTP:\n"
+"  --ehlo NAME          name to greet with (default smtpscope.local)\n"
+"  --user NAME          authenticate as NAME\n"
+"  --password-file FILE read the password from the first line of FILE;\n"
+"                       else SMTPSCOPE_PASSWORD, else a prompt (never a\n"
+"                       command-line value: ps shows those to everyone)\n"
+"  --auth MECH          SASL mechanism: PLAIN, LOGIN or CRAM-MD5\n"
+"                       (default: the strongest one advertised)\n"
+"  --from ADDR          MAIL FROM address for the mail step\n"
+"  --to ADDR            RCPT TO address for the rcpt step\n"
+"\n"
+"Modes and output:\n"
+"  --batch              run without the explorer and print a report\n"
+"  --steps LIST         steps to run in batch mode, comma-separated:\n"
+"                       connect ehlo helo starttls auth mail rcpt data\n"
+"                       rset noop vrfy expn help quit raw:TEXT;\n"
+"                       NAME:ARG passes an argument (auth:LOGIN,\n"
+"                       vrfy:postmaster, ehlo:client.example)\n"
+"  --json               print the report as one JSON document (implies\n"
+"                       --batch)\n"
+"  --demo [PROFILE]     start the demo server in-process and use it\n"
+"  --serve-demo ADDR:PORT  run only the demo server, until interrupted\n"
+"  --profile NAME       demo server profile\n"
+"  --theme NAME|PATH    colour theme of the explorer\n"
+"  -h, --help           show this help\n"
+"  -V, --version        show the version\n"
+"\n"
+"Default batch steps: connect, EHLO (HELO if refused), STARTTLS when\n"
+"offered, EHLO, AUTH when --user is given, EHLO, QUIT.\n"
+"Exit codes: 0 ok, 1 internal error, 2 usage, 3 connection failed,\n"
+"4 TLS or certificate, 5 step refused, 6 timeout, 7 dropped or protocol.\n"
+"See smtpscope(1).\n";
+
+/* Tell the user where the full story is. */
+void
+cli_usage_hint(void)
+{
+	fprintf(stderr, "Try 'smtpscope --help' for more information.\n");
+}
+
+/* Report a usage error; always returns -1. */
+static int __attribute__((format(printf, 1, 2)))
+cli_usage_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("smtpscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cli_usage_hint();
+	return -1;
+}
+
+/* A whole-number option within bounds; -1 if not. */
+static long
+cli_parse_long(const char *s, long min, long max)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		return -1;
+	return v;
+}
+
+/* --timeout: seconds, fractions allowed, up to a day. */
+static int
+cli_parse_timeout(const char *s, int *ms)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    v <= 0 || v > 86400)
+		return -1;
+	*ms = (int)(v * 1000 + 0.5);
+	if (*ms < 1)
+		*ms = 1;
+	return 0;
+}
+
+/* --tls-min: the names people type. */
+static int
+cli_parse_tls_min(const char *s, enum ss_tls_version *v)
+{
+	static const struct {
+		const char		*name;
+		enum ss_tls_version	 version;
+	} table[] = {
+		{ "1.0", SS_TLS_1_0 }, { "1.1", SS_TLS_1_1 },
+		{ "1.2", SS_TLS_1_2 }, { "TLSv1.0", SS_TLS_1_0 },
+		{ "TLSv1.1", SS_TLS_1_1 }, { "TLSv1.2", SS_TLS_1_2 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < SS_NITEMS(table); i++) {
+		if (ss_strcasecmp(table[i].name, s) == 0) {
+			*v = table[i].version;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One item of --steps: NAME or NAME:ARG (raw:TEXT). */
+static int
+cli_parse_step(const char *item, struct cli_step *st)
+{
+	const char	*colon = strchr(item, ':');
+	char		*name;
+
+	name = colon != NULL ? xstrndup(item, (size_t)(colon - item)) :
+	    xstrdup(item);
+	st->step = ss_step_from_name(name);
+	free(name);
+	if (st->step == SS_STEP_LAST)
+		return cli_usage_error("--steps: unknown step '%s' (known: "
+		    "connect ehlo helo starttls auth mail rcpt data rset noop "
+		    "vrfy expn help quit raw:TEXT)", item);
+	st->arg = colon != NULL ? xstrdup(colon + 1) : NULL;
+	if (st->step == SS_STEP_RAW && (st->arg == NULL || *st->arg == '\0'))
+		return cli_usage_error("--steps: raw needs a line: raw:TEXT");
+	return 0;
+}
+
+/* --steps LIST: comma-separated steps, connect first when missing. */
+static int
+cli_parse_steps(const char *list, struct cli_options *o)
+{
+	char	*copy = xstrdup(list), *p = copy, *item;
+	int	 rc = 0;
+
+	o->steps = xcalloc(1, sizeof *o->steps);
+	o->steps[0].step = SS_STEP_CONNECT;
+	o->nsteps = 1;
+	while (rc == 0 && (item = strsep(&p, ",")) != NULL) {
+		if (*item == '\0')
+			continue;
+		o->steps = xreallocarray(o->steps, o->nsteps + 1,
+		    sizeof *o->steps);
+		memset(&o->steps[o->nsteps], 0, sizeof *o->steps);
+		rc = cli_parse_step(item, &o->steps[o->nsteps]);
+		o->nsteps++;
+	}
+	free(copy);
+	/* An explicit connect at the start replaces the implied one. */
+	if (rc == 0 && o->nsteps > 1 && o->steps[1].step == SS_STEP_CONNECT) {
+		free(o->steps[0].arg);
+		memmove(&o->steps[0], &o->steps[1],
+		    (o->nsteps - 1) * sizeof *o->steps);
+		o->nsteps--;
+	}
+	return rc;
+}
+
+/* Options that only set a string. */
+static int
+cli_option_string(int ch, const char *arg, struct cli_options *o)
+{
+	switch (ch) {
+	case OPT_CA:		o->ca_file = arg; break;
+	case OPT_SERVERNAME:	o->servername = arg; break;
+	case OPT_KEYLOG:	o->keylog = arg; break;
+	case OPT_USER:		o->user = arg; break;
+	case OPT_PASSWORD_FILE:	o->password_file = arg; break;
+	case OPT_AUTH:		o->auth_mech = arg; break;
+	case OPT_EHLO:		o->ehlo = arg; break;
+	case OPT_FROM:		o->from = arg; break;
+	case OPT_TO:		o->to = arg; break;
+	case OPT_SERVE_DEMO:	o->serve_demo = arg; break;
+	case OPT_PROFILE:	o->profile = arg; break;
+	case OPT_THEME:		o->theme = arg; break;
+	default:		return 0;
+	}
+	return 1;
+}
+
+/* Options that only set a flag. */
+static int
+cli_option_flag(int ch, struct cli_options *o)
+{
+	switch (ch) {
+	case OPT_TLS:		o->implicit_tls = 1; break;
+	case OPT_STARTTLS:	o->starttls = 1; break;
+	case OPT_NO_TLS:	o->no_tls = 1; break;
+	case OPT_NO_VERIFY:	o->no_verify = 1; break;
+	case OPT_BATCH:		o->batch = 1; break;
+	case OPT_JSON:		o->json = o->batch = 1; break;
+	default:		return 0;
+	}
+	return 1;
+}
+
+/* Options with a value to check.  Returns 0, or -1 on a usage error. */
+static int
+cli_option_value(int ch, const char *arg, struct cli_options *o)
+{
+	long	 v;
+
+	switch (ch) {
+	case OPT_PORT:
+		if ((v = cli_parse_long(arg, 1, 65535)) < 0)
+			return cli_usage_error("--port: '%s' is not a port "
+			    "number (1-65535)", arg);
+		o->port = (int)v;
+		return 0;
+	case OPT_TLS_MIN:
+		if (cli_parse_tls_min(arg, &o->tls_min) != 0)
+			return cli_usage_error("--tls-min: '%s' is not one of "
+			    "1.0, 1.1, 1.2", arg);
+		return 0;
+	case OPT_TIMEOUT:
+		if (cli_parse_timeout(arg, &o->timeout_ms) != 0)
+			return cli_usage_error("--timeout: '%s' is not a number "
+			    "of seconds above 0", arg);
+		return 0;
+	case OPT_STEPS:
+		if (o->steps != NULL)
+			return cli_usage_error("--steps given twice");
+		return cli_parse_steps(arg, o);
+	case OPT_DEMO:
+		o->demo = 1;
+		if (arg != NULL)
+			o->profile = arg;
+		return 0;
+	case OPT_PASSWORD:
+		return cli_usage_error("--password is not accepted: every user "
+		    "can read a command line with ps.  Use --password-file "
+		    "FILE, the SMTPSCOPE_PASSWORD variable, or the prompt");
+	}
+	return cli_usage_error("internal: option %d not handled", ch);
+}
+
+/* Is this demo profile known?  Says which ones are when not. */
+static int
+cli_check_profile(const char *name)
+{
+	size_t	 i, n = ss_demo_profile_count();
+
+	if (name == NULL || ss_demo_profile_find(name) != NULL)
+		return 0;
+	fprintf(stderr, "smtpscope: unknown demo profile '%s'; the profiles "
+	    "are:\n", name);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %-16s %s\n",
+		    ss_demo_profile_name(ss_demo_profile_at(i)),
+		    ss_demo_profile_summary(ss_demo_profile_at(i)));
+	return -1;
+}
+
+/* Positional arguments: TARGET, or the demo profile after --demo. */
+static int
+cli_check_positional(int argc, char **argv, struct cli_options *o)
+{
+	if (optind < argc - 1)
+		return cli_usage_error("one TARGET only (got '%s' and '%s')",
+		    argv[optind], argv[optind + 1]);
+	if (optind == argc)
+		return 0;
+	if (o->demo && o->profile == NULL)
+		o->profile = argv[optind];
+	else if (o->demo || o->serve_demo != NULL)
+		return cli_usage_error("no TARGET with --demo or --serve-demo: "
+		    "the demo server is the target");
+	else
+		o->target = argv[optind];
+	return 0;
+}
+
+/* Options that contradict each other, or a missing target. */
+static int
+cli_check_combinations(struct cli_options *o)
+{
+	if (o->implicit_tls + o->starttls + o->no_tls > 1)
+		return cli_usage_error("choose one of --tls, --starttls and "
+		    "--no-tls");
+	if (o->serve_demo != NULL && o->demo)
+		return cli_usage_error("--serve-demo runs only the server; "
+		    "--demo runs it and a client: choose one");
+	if (o->serve_demo == NULL && !o->demo && o->target == NULL)
+		return cli_usage_error("no TARGET given (try --demo to use the "
+		    "built-in demo server)");
+	if (o->steps != NULL && !o->batch)
+		return cli_usage_error("--steps is for batch mode: add --batch");
+	if (o->password_file != NULL && o->user == NULL)
+		return cli_usage_error("--password-file needs --user NAME");
+	if (o->profile != NULL && !o->demo && o->serve_demo == NULL)
+		return cli_usage_error("--profile is for --demo and "
+		    "--serve-demo");
+	return cli_check_profile(o->profile);
+}
+
+/* Parse the command line into o. */
+int
+cli_options_parse(int argc, char **argv, struct cli_options *o)
+{
+	int	 ch;
+
+	memset(o, 0, sizeof *o);
+	o->tls_min = SS_TLS_1_2;
+	o->timeout_ms = 30000;
+	while ((ch = getopt_long(argc, argv, "hV", cli_long_options,
+	    NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(cli_help_text, stdout);
+			return 1;
+		}
+		if (ch == 'V') {
+			printf("smtpscope %s\n", SMTPSCOPE_VERSION);
+			return 1;
+		}
+		if (ch == '?') {
+			cli_usage_hint();
+			return -1;
+		}
+		if (cli_option_string(ch, optarg, o) ||
+		    cli_option_flag(ch, o))
+			continue;
+		if (cli_option_value(ch, optarg, o) != 0)
+			return -1;
+	}
+	if (cli_check_positional(argc, argv, o) != 0)
+		return -1;
+	return cli_check_combinations(o);
+}
+
+/* Free what parsing allocated. */
+void
+cli_options_free(struct cli_options *o)
+{
+	size_t	 i;
+
+	for (i = 0; i < o->nsteps; i++)
+		free(o->steps[i].arg);
+	free(o->steps);
+	o->steps = NULL;
+	o->nsteps = 0;
+}

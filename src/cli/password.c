@@ -1,0 +1,132 @@
+/*
+ * password.c: where the AUTH password comes from.  Never from a command
+ * line value (anyone can read those with ps): from the first line of a
+ * file, from SMTPSCOPE_PASSWORD, or typed at a prompt with echo off.
+ * Every copy made here is wiped before it is freed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "smtpscope/util.h"
+
+/* Longest password we read; the rest of a line is an error. */
+#define CLI_PASSWORD_MAX	1024
+
+/* Strip the line end (LF or CRLF) from a line read into buf. */
+static void
+cli_password_chomp(char *buf)
+{
+	size_t	 len = strcspn(buf, "\n");
+
+	buf[len] = '\0';
+	if (len > 0 && buf[len - 1] == '\r')
+		buf[len - 1] = '\0';
+}
+
+/* Read the first line of fd into buf (NUL-terminated); -1 if too long. */
+static int
+cli_password_read_line(int fd, char *buf, size_t size)
+{
+	size_t	 len = 0;
+	ssize_t	 n;
+	char	 c;
+
+	while ((n = read(fd, &c, 1)) == 1 || (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		if (c == '\n')
+			break;
+		if (len + 1 >= size) {
+			ss_wipe(buf, size);
+			return -1;
+		}
+		buf[len++] = c;
+	}
+	buf[len] = '\0';
+	cli_password_chomp(buf);
+	return n < 0 ? -1 : 0;
+}
+
+/* The first line of a file, newline stripped. */
+static char *
+cli_password_from_file(const char *path, char **err)
+{
+	char	 buf[CLI_PASSWORD_MAX];
+	char	*pw = NULL;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		xasprintf(err, "cannot read the password file %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (cli_password_read_line(fd, buf, sizeof buf) != 0)
+		xasprintf(err, "the first line of %s is not a password "
+		    "(unreadable, or longer than %d bytes)", path,
+		    CLI_PASSWORD_MAX - 1);
+	else
+		pw = xstrdup(buf);
+	close(fd);
+	ss_wipe(buf, sizeof buf);
+	return pw;
+}
+
+/* Ask on the terminal with echo off, restoring the terminal after. */
+static char *
+cli_password_prompt(const char *user, char **err)
+{
+	struct termios	 saved, quiet;
+	char		 buf[CLI_PASSWORD_MAX];
+	char		*pw = NULL, *prompt;
+	int		 fd, rc;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0 ||
+	    tcgetattr(fd, &saved) != 0) {
+		if (fd >= 0)
+			close(fd);
+		*err = xstrdup("no password: use --password-file FILE or "
+		    "SMTPSCOPE_PASSWORD (there is no terminal to ask on)");
+		return NULL;
+	}
+	xasprintf(&prompt, "Password for %s: ", user);
+	(void)!write(fd, prompt, strlen(prompt));
+	free(prompt);
+	quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	rc = cli_password_read_line(fd, buf, sizeof buf);
+	tcsetattr(fd, TCSAFLUSH, &saved);
+	(void)!write(fd, "\n", 1);
+	close(fd);
+	if (rc != 0)
+		*err = xstrdup("the password could not be read");
+	else
+		pw = xstrdup(buf);
+	ss_wipe(buf, sizeof buf);
+	return pw;
+}
+
+/* The password, from the first source that has one. */
+char *
+cli_password_get(const char *file, const char *user, int prompt, char **err)
+{
+	const char	*env;
+
+	*err = NULL;
+	if (file != NULL)
+		return cli_password_from_file(file, err);
+	if ((env = getenv("SMTPSCOPE_PASSWORD")) != NULL)
+		return xstrdup(env);
+	if (prompt)
+		return cli_password_prompt(user, err);
+	*err = xstrdup("no password: use --password-file FILE or "
+	    "SMTPSCOPE_PASSWORD");
+	return NULL;
+}

@@ -1,0 +1,105 @@
+/*
+ * cli.h: the smtpscope program around the core: options, the password,
+ * the session set-up shared by every mode, batch mode and the demo server
+ * on its own.  Only this layer prints to stdout/stderr and picks exit codes.
+ */
+#ifndef SMTPSCOPE_CLI_H
+#define SMTPSCOPE_CLI_H
+
+#include <stddef.h>
+
+#include "smtpscope/demo.h"
+#include "smtpscope/session.h"
+#include "smtpscope/tls.h"
+
+/* Batch exit codes (doc/exit-codes.md). */
+enum cli_exit {
+	CLI_EXIT_OK = 0,	/* every step succeeded */
+	CLI_EXIT_INTERNAL = 1,	/* a bug or a resource failure */
+	CLI_EXIT_USAGE = 2,	/* bad options */
+	CLI_EXIT_CONNECT = 3,	/* resolve, refused, unreachable */
+	CLI_EXIT_TLS = 4,	/* handshake or certificate verification */
+	CLI_EXIT_REFUSED = 5,	/* the server answered a step with 4xx/5xx */
+	CLI_EXIT_TIMEOUT = 6,
+	CLI_EXIT_DROPPED = 7	/* connection dropped, or protocol error */
+};
+
+/* One step of --steps: "rcpt:<a@example.org>" gives arg "<a@...>". */
+struct cli_step {
+	enum ss_step	 step;
+	char		*arg;		/* NULL when none */
+};
+
+/* What the command line asked for.  Strings point into argv unless noted. */
+struct cli_options {
+	const char		*target;	/* HOST, HOST:PORT, [V6]:PORT */
+	int			 port;		/* 0: from TARGET or default */
+	int			 implicit_tls;	/* --tls */
+	int			 starttls;	/* --starttls: force it */
+	int			 no_tls;
+	const char		*ca_file;
+	const char		*servername;
+	int			 no_verify;
+	enum ss_tls_version	 tls_min;
+	const char		*keylog;	/* --keylog, else SSLKEYLOGFILE */
+	const char		*user;
+	const char		*password_file;
+	const char		*auth_mech;
+	const char		*ehlo;
+	const char		*from;
+	const char		*to;
+	int			 timeout_ms;
+	struct cli_step		*steps;		/* owned; NULL: defaults */
+	size_t			 nsteps;
+	int			 batch;
+	int			 json;
+	int			 demo;
+	const char		*profile;	/* --demo PROFILE or --profile */
+	const char		*serve_demo;	/* ADDR:PORT */
+	const char		*theme;
+};
+
+/* Parse argv.  Returns 0 to go on, 1 when --help or --version was printed
+ * (exit 0), -1 on a usage error (already reported on stderr). */
+int	cli_options_parse(int, char **, struct cli_options *);
+void	cli_options_free(struct cli_options *);
+void	cli_usage_hint(void);
+
+/* Everything a mode needs to run a session, built from the options. */
+struct cli_setup {
+	struct ss_session_config	 cfg;
+	struct ss_demo			*demo;		/* --demo, in a thread */
+	char				*host;		/* owned */
+	int				 port;
+	char				*password;	/* owned, wiped */
+	char				 label[300];	/* "host:port" */
+	char				 note[200];	/* demo credentials */
+};
+
+/* Build the session configuration, starting the in-process demo server
+ * when asked.  prompt says whether a password may be asked on /dev/tty.
+ * Returns an exit code: CLI_EXIT_OK or the failure (reported). */
+int	cli_setup_init(struct cli_setup *, const struct cli_options *,
+	    int prompt);
+/* Wipe the password held for the session (after ss_session_create). */
+void	cli_setup_forget_password(struct cli_setup *);
+void	cli_setup_finish(struct cli_setup *);
+
+/* The password from --password-file, SMTPSCOPE_PASSWORD or a prompt with
+ * echo off on the terminal (when prompt is set).  Returns a string the
+ * caller wipes with ss_free_secret, or NULL with *err set. */
+char	*cli_password_get(const char *file, const char *user, int prompt,
+	    char **err);
+
+/* Batch mode: run the steps, print the report, return the exit code. */
+int	cli_batch(const struct cli_options *);
+/* The exit code for how a step ended. */
+int	cli_exit_for(enum ss_result);
+
+/* --serve-demo: run the demo server until SIGINT or SIGTERM. */
+int	cli_serve_demo(const struct cli_options *);
+
+/* Print a message that may hold server text, escaped, on stderr. */
+void	cli_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

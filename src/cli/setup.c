@@ -1,0 +1,168 @@
+/*
+ * setup.c: from options to a session configuration, shared by the batch
+ * mode and the explorer.  With --demo it also starts the demo server in a
+ * thread of its own and points the client at it, trusting its CA.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "smtpscope/net.h"
+#include "smtpscope/text.h"
+#include "smtpscope/util.h"
+
+/* Print a message on stderr; server text in it is escaped. */
+void
+cli_warn(const char *fmt, ...)
+{
+	struct ss_buf	 b;
+	va_list		 ap;
+	char		*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	ss_buf_init(&b);
+	ss_text_escape(&b, msg, strlen(msg));
+	fprintf(stderr, "smtpscope: %s\n", b.data);
+	ss_buf_finish(&b);
+	free(msg);
+}
+
+/* Start the in-process demo server and aim the client at it. */
+static int
+cli_setup_demo(struct cli_setup *s, const struct cli_options *o)
+{
+	struct ss_demo_config	 dc;
+	char			*err = NULL;
+
+	memset(&dc, 0, sizeof dc);
+	dc.listen = "127.0.0.1:0";
+	dc.profile = o->profile;
+	if ((s->demo = ss_demo_create(&dc, &err)) == NULL ||
+	    ss_demo_start_thread(s->demo, &err) != 0) {
+		cli_warn("cannot start the demo server: %s",
+		    err != NULL ? err : "unknown error");
+		free(err);
+		return CLI_EXIT_INTERNAL;
+	}
+	s->host = xstrdup(ss_demo_address(s->demo));
+	s->port = ss_demo_port(s->demo);
+	s->cfg.servername = o->servername != NULL ? o->servername :
+	    "localhost";
+	s->cfg.tls.ca_pem = ss_demo_ca_pem(s->demo);
+	s->cfg.tls.use_system_store = 0;
+	snprintf(s->label, sizeof s->label, "localhost:%d (demo, %s)",
+	    s->port, ss_demo_profile_name(ss_demo_profile(s->demo)));
+	snprintf(s->note, sizeof s->note, "demo user: %s  password: %s",
+	    ss_demo_user(s->demo), ss_demo_password(s->demo));
+	return CLI_EXIT_OK;
+}
+
+/* Split TARGET into host and port; --port must agree with a port in it. */
+static int
+cli_setup_target(struct cli_setup *s, const struct cli_options *o)
+{
+	int	 dflt = o->port != 0 ? o->port : (o->implicit_tls ? 465 : 25);
+	char	*err = NULL;
+
+	if (ss_net_parse_target(o->target, dflt, &s->host, &s->port,
+	    &err) != 0) {
+		cli_warn("%s", err != NULL ? err : "bad TARGET");
+		free(err);
+		cli_usage_hint();
+		return CLI_EXIT_USAGE;
+	}
+	if (o->port != 0 && s->port != o->port) {
+		cli_warn("TARGET says port %d but --port says %d", s->port,
+		    o->port);
+		return CLI_EXIT_USAGE;
+	}
+	snprintf(s->label, sizeof s->label, "%s:%d", s->host, s->port);
+	s->cfg.tls.use_system_store = 1;
+	s->cfg.servername = o->servername;
+	return CLI_EXIT_OK;
+}
+
+/* The user and password: given ones, or the demo's in batch mode. */
+static int
+cli_setup_credentials(struct cli_setup *s, const struct cli_options *o,
+    int prompt)
+{
+	char	*err = NULL;
+
+	if (o->user == NULL) {
+		if (s->demo != NULL && o->batch) {
+			s->cfg.user = ss_demo_user(s->demo);
+			s->password = xstrdup(ss_demo_password(s->demo));
+		}
+		return CLI_EXIT_OK;
+	}
+	s->cfg.user = o->user;
+	s->password = cli_password_get(o->password_file, o->user, prompt,
+	    &err);
+	if (s->password == NULL && (prompt || o->password_file != NULL)) {
+		cli_warn("%s", err);
+		free(err);
+		return CLI_EXIT_USAGE;
+	}
+	free(err);	/* the explorer will ask */
+	return CLI_EXIT_OK;
+}
+
+/* The session configuration from the options. */
+int
+cli_setup_init(struct cli_setup *s, const struct cli_options *o, int prompt)
+{
+	int	 rc;
+
+	memset(s, 0, sizeof *s);
+	rc = o->demo ? cli_setup_demo(s, o) : cli_setup_target(s, o);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (s->demo != NULL && o->batch)
+		fprintf(stderr, "smtpscope: demo server on 127.0.0.1 port "
+		    "%d; %s\n", s->port, s->note);
+	s->cfg.host = s->host;
+	s->cfg.port = s->port;
+	s->cfg.implicit_tls = o->implicit_tls;
+	s->cfg.no_verify = o->no_verify;
+	if (o->ca_file != NULL)
+		s->cfg.tls.ca_file = o->ca_file;
+	s->cfg.tls.min_version = o->tls_min;
+	s->cfg.tls.keylog_file = o->keylog != NULL ? o->keylog :
+	    getenv("SSLKEYLOGFILE");
+	if (s->cfg.tls.keylog_file != NULL && *s->cfg.tls.keylog_file == '\0')
+		s->cfg.tls.keylog_file = NULL;
+	s->cfg.ehlo_name = o->ehlo;
+	s->cfg.timeout_ms = o->timeout_ms;
+	s->cfg.auth_mech = o->auth_mech;
+	s->cfg.mail_from = o->from;
+	s->cfg.rcpt_to = o->to;
+	if ((rc = cli_setup_credentials(s, o, prompt)) != CLI_EXIT_OK)
+		return rc;
+	s->cfg.password = s->password;
+	return CLI_EXIT_OK;
+}
+
+/* The session has its own copy now: wipe ours. */
+void
+cli_setup_forget_password(struct cli_setup *s)
+{
+	ss_free_secret(s->password);
+	s->password = NULL;
+	s->cfg.password = NULL;
+}
+
+/* Stop the demo server and free what the set-up holds. */
+void
+cli_setup_finish(struct cli_setup *s)
+{
+	cli_setup_forget_password(s);
+	ss_demo_destroy(s->demo);
+	s->demo = NULL;
+	free(s->host);
+	s->host = NULL;
+}
