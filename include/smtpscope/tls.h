@@ -31,7 +31,8 @@ struct ss_tls_client_config {
 	const char		*ca_file;	/* extra trust anchors (PEM) */
 	const char		*ca_pem;	/* extra anchors in memory */
 	int			 use_system_store; /* load the system bundle */
-	enum ss_tls_version	 min_version;	/* default SS_TLS_1_2 */
+	enum ss_tls_version	 min_version;	/* set it: 0 is SS_TLS_1_0;
+						   SS_TLS_1_2 unless probing */
 	const char		*keylog_file;	/* NSS key log, or NULL */
 };
 
@@ -73,8 +74,20 @@ const char *ss_tls_error(const struct ss_tls *);
 /* After the handshake. */
 const char *ss_tls_version_str(const struct ss_tls *);	/* "TLSv1.2" */
 const char *ss_tls_ciphersuite(const struct ss_tls *);
-/* 0 = verified; otherwise mbedTLS X509 verify flags. */
+/* 0 = verified; otherwise a mask of the SS_TLS_VERIFY_* bits below (the
+ * same values as mbedTLS's X509 flags, checked at compile time). */
 uint32_t ss_tls_verify_flags(const struct ss_tls *);
+#define SS_TLS_VERIFY_EXPIRED		0x00001	/* not after is past */
+#define SS_TLS_VERIFY_REVOKED		0x00002
+#define SS_TLS_VERIFY_NAME_MISMATCH	0x00004	/* DNS name or IP SAN */
+#define SS_TLS_VERIFY_NOT_TRUSTED	0x00008	/* unknown CA, self-signed */
+#define SS_TLS_VERIFY_MISSING		0x00040	/* no certificate sent */
+#define SS_TLS_VERIFY_FUTURE		0x00200	/* not before is ahead */
+#define SS_TLS_VERIFY_KEY_USAGE		0x00800
+#define SS_TLS_VERIFY_EXT_KEY_USAGE	0x01000
+#define SS_TLS_VERIFY_BAD_MD		0x04000	/* MD5 or SHA-1 signature */
+#define SS_TLS_VERIFY_BAD_PK		0x08000
+#define SS_TLS_VERIFY_BAD_KEY		0x10000	/* key too small, bad curve */
 /* Peer chain, leaf first, as DER. */
 size_t	ss_tls_peer_count(const struct ss_tls *);
 const unsigned char *ss_tls_peer_der(const struct ss_tls *, size_t,
@@ -116,7 +129,9 @@ struct ss_tls_server_config {
 	enum ss_cert_kind	 kind;
 	const char		*hostname;	/* DNS SAN, e.g. "localhost" */
 	const char		*const *ips;	/* IP SANs, NULL-terminated */
-	enum ss_tls_version	 max_version;	/* for old-server profiles */
+	enum ss_tls_version	 max_version;	/* set it: 0 is SS_TLS_1_0;
+						   SS_TLS_1_2 unless an old
+						   server is the point */
 };
 
 struct ss_tls_server;
@@ -125,8 +140,13 @@ struct ss_tls_server;
 struct ss_tls_server *ss_tls_server_create(const struct ss_tls_server_config *,
 		    char **err);
 void	ss_tls_server_destroy(struct ss_tls_server *);
-/* The PEM of the CA that signed the leaf (for clients to trust). */
+/* The PEM of the server's CA, for clients to trust.  It signed the leaf,
+ * except for SS_CERT_SELF_SIGNED, where a client trusting this CA still
+ * finds the leaf untrusted (which is the point of that kind). */
 const char *ss_tls_server_ca_pem(const struct ss_tls_server *);
+/* Start the server side of a connection over a connected socket; drive it
+ * with ss_tls_handshake.  The server must outlive its connections, as a
+ * client must outlive its own. */
 struct ss_tls *ss_tls_accept(struct ss_tls_server *, int fd, char **err);
 
 /* ------------------------------------------------------------------ */
