@@ -6,7 +6,11 @@
  * escape: C0 controls and DEL as \xNN (CR as \r, LF as \n, tab as \t, ESC as
  * \e), C1 controls (U+0080-U+009F) as \u{85}, bidirectional overrides and
  * zero-width characters as \u{202E}, bytes that are not UTF-8 as \xNN, and a
- * backslash as \\ so the mapping stays reversible.
+ * backslash as \\ so the mapping stays reversible.  "Not UTF-8" is strict:
+ * overlong forms, surrogates and code points past U+10FFFF are escaped byte
+ * by byte.  Other invisible code points (soft hyphen, U+2028/2029, word
+ * joiners, tag characters, noncharacters) are escaped like the bidi ones.
+ * Hex digits are upper case; the callback gets each escape as one piece.
  *
  * The callback form lets a caller colour the escapes differently from text
  * (the TUI does); the buffer form is for batch output and JSON.
@@ -15,6 +19,7 @@
 #define SMTPSCOPE_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ss_buf;
 
@@ -35,7 +40,12 @@ void	ss_text_escape(struct ss_buf *, const void *, size_t);
 int	ss_text_needs_escape(const void *, size_t);
 /* Reverse ss_text_escape; returns -1 on a malformed escape. */
 int	ss_text_unescape(struct ss_buf *, const char *, size_t);
-/* Display width in terminal cells of safe UTF-8 text (wcwidth based). */
+/* Display width in terminal cells of safe UTF-8 text: the widths glibc's
+ * wcwidth gives in a UTF-8 locale, from a built-in table, so the answer
+ * does not depend on the current locale.  A stray invalid byte counts 1. */
 size_t	ss_text_width(const char *, size_t);
+/* Decode one UTF-8 sequence (strict: no overlong forms, surrogates or code
+ * points past U+10FFFF); returns its length, or 0 if none starts here. */
+size_t	ss_text_utf8_decode(const void *, size_t, uint32_t *);
 
 #endif
