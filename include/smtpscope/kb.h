@@ -36,6 +36,9 @@ const struct ss_kb_entry *ss_kb_keyword(const char *);
 const struct ss_kb_entry *ss_kb_reply(int);
 /* Exact code first ("5.7.8"), then its X.subject.detail entry. */
 const struct ss_kb_entry *ss_kb_enhanced(int class_, int subject, int detail);
+/* The entry of a class ("5.X.X") or of a subject ("X.7.X"); NULL if none. */
+const struct ss_kb_entry *ss_kb_enhanced_class(int class_);
+const struct ss_kb_entry *ss_kb_enhanced_subject(int subject);
 const struct ss_kb_entry *ss_kb_mech(const char *);
 /* Any token: a keyword, a reply code, an enhanced code or a mechanism. */
 const struct ss_kb_entry *ss_kb_lookup(const char *);
@@ -49,5 +52,11 @@ const struct ss_kb_entry *ss_kb_at(enum ss_kb_kind, size_t);
  * to say. */
 void	ss_kb_describe_params(const char *keyword, const char *params,
 	    struct ss_buf *);
+
+/* Append one entry in full, as --explain prints it: heading, kind, RFC,
+ * status, class and subject of an enhanced code, reply class, whether a
+ * mechanism is safe without TLS, summary and detail; lines end in '\n'.
+ * Returns -1 (appending nothing) when the token is unknown. */
+int	ss_kb_explain(const char *token, struct ss_buf *);
 
 #endif
