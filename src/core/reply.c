@@ -58,9 +58,9 @@ _Static_assert(SS_NITEMS(ss_anomaly_text) == SS_ANOM_LAST,
 
 /* What the UTF-8 checker expects next. */
 struct ss_utf8_state {
-	int		 need;		/* continuation bytes still due */
-	unsigned char	 lo, hi;	/* range of the next continuation */
-	unsigned char	 lead;		/* the sequence's first byte */
+	int		 need;		/* continuation bytes due */
+	unsigned char	 lo, hi;	/* range of the next one */
+	unsigned char	 lead;		/* the first byte */
 };
 
 struct ss_reply_parser {
@@ -76,7 +76,7 @@ struct ss_reply_parser {
 	/* The reply being built; NULL before its first line ends. */
 	struct ss_reply		*reply;
 	size_t			 lines_cap;
-	size_t			 held;		/* bytes of the unfinished reply */
+	size_t			 held;	/* bytes of the open reply */
 };
 
 /*

@@ -41,12 +41,12 @@ static const struct {
 	{ 0x0080, 0x009F, SS_SHOW_CODEPOINT },	/* C1 controls */
 	{ 0x00AD, 0x00AD, SS_SHOW_CODEPOINT },	/* soft hyphen */
 	{ 0x061C, 0x061C, SS_SHOW_CODEPOINT },	/* Arabic letter mark */
-	{ 0x180E, 0x180E, SS_SHOW_CODEPOINT },	/* Mongolian vowel separator */
+	{ 0x180E, 0x180E, SS_SHOW_CODEPOINT },	/* Mongolian vowel sep. */
 	{ 0x200B, 0x200F, SS_SHOW_CODEPOINT },	/* zero-width, LRM, RLM */
-	{ 0x2028, 0x202E, SS_SHOW_CODEPOINT },	/* separators, embeddings */
+	{ 0x2028, 0x202E, SS_SHOW_CODEPOINT },	/* U+2028/9, embeddings */
 	{ 0x2060, 0x206F, SS_SHOW_CODEPOINT },	/* joiner, isolates */
 	{ 0xFEFF, 0xFEFF, SS_SHOW_CODEPOINT },	/* zero-width no-break */
-	{ 0xFFF9, 0xFFFB, SS_SHOW_CODEPOINT },	/* interlinear annotation */
+	{ 0xFFF9, 0xFFFB, SS_SHOW_CODEPOINT },	/* annotation marks */
 	{ 0xFFFE, 0xFFFF, SS_SHOW_CODEPOINT },	/* noncharacters */
 	{ 0xE0000, 0xE007F, SS_SHOW_CODEPOINT },	/* tag characters */
 };
@@ -528,7 +528,8 @@ ss_text_unescape(struct ss_buf *b, const char *s, size_t len)
 		i += n;
 		if (i == len)
 			break;
-		if ((n = ss_text_unescape_one(b, s + i + 1, len - i - 1)) == 0) {
+		n = ss_text_unescape_one(b, s + i + 1, len - i - 1);
+		if (n == 0) {
 			b->len = start;
 			b->data[start] = '\0';
 			return -1;

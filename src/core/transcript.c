@@ -18,7 +18,7 @@
 #include "smtpscope/util.h"
 
 #define SS_CHUNK_EVENTS	1024		/* events per chunk */
-#define SS_BLOCK_SIZE	(64 * 1024)	/* bytes per shared arena block */
+#define SS_BLOCK_SIZE	(64 * 1024)	/* bytes per shared block */
 #define SS_BLOCK_ALONE	(SS_BLOCK_SIZE / 8) /* bigger payloads go alone */
 
 const char *const ss_dir_letters[SS_DIR_LAST] = {
@@ -65,8 +65,8 @@ struct ss_transcript {
 	size_t		  chunks_cap;
 	size_t		  count;
 
-	struct ss_block	 *shared;	/* current shared block, list head */
-	struct ss_block	 *alone;	/* blocks holding one big payload */
+	struct ss_block	 *shared;	/* shared blocks, newest first */
+	struct ss_block	 *alone;	/* one big payload each */
 	size_t		  bytes;
 
 	struct ss_meta	 *meta;
@@ -120,7 +120,7 @@ ss_transcript_new_block(size_t size)
 	struct ss_block	*b;
 
 	if (size > SIZE_MAX - sizeof *b)
-		size = SIZE_MAX - sizeof *b;	/* xmalloc will then abort */
+		size = SIZE_MAX - sizeof *b;	/* xmalloc aborts */
 	b = xmalloc(sizeof *b + size);
 	b->next = NULL;
 	b->used = 0;
