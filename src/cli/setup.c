@@ -13,7 +13,18 @@
 #include "smtpscope/text.h"
 #include "smtpscope/util.h"
 
-/* Print a message on stderr; server text in it is escaped. */
+/* Is the text printable ASCII only (the session escaped it already)? */
+static int
+cli_is_plain(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	}
+	return 1;
+}
+
+/* Print a message on stderr; anything but printable ASCII is escaped. */
 void
 cli_warn(const char *fmt, ...)
 {
@@ -25,7 +36,10 @@ cli_warn(const char *fmt, ...)
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
 	ss_buf_init(&b);
-	ss_text_escape(&b, msg, strlen(msg));
+	if (cli_is_plain(msg))
+		ss_buf_adds(&b, msg);
+	else
+		ss_text_escape(&b, msg, strlen(msg));
 	fprintf(stderr, "smtpscope: %s\n", b.data);
 	ss_buf_finish(&b);
 	free(msg);

@@ -51,6 +51,36 @@ ss_report_pad(struct ss_buf *out, const char *s, size_t width)
 		ss_buf_addc(out, ' ');
 }
 
+/*
+ * A message of ours that may quote the server.  The session escapes what
+ * it quotes already, so printable ASCII goes out as it is (no doubled
+ * backslashes); anything else is escaped here.
+ */
+static void
+ss_report_message(struct ss_buf *out, const char *s)
+{
+	const unsigned char	*p;
+
+	if (s == NULL)
+		return;
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p > 0x7e) {
+			ss_report_esc(out, s);
+			return;
+		}
+	}
+	ss_buf_adds(out, s);
+}
+
+/* The SNI sent, or NULL; the session writes "none" when it sent none. */
+static const char *
+ss_report_sni(const struct ss_tls_summary *tls)
+{
+	if (tls->sni == NULL || strcmp(tls->sni, "none") == 0)
+		return NULL;
+	return tls->sni;
+}
+
 /* Decode the base64 DER of a certificate event; 0 or -1. */
 static int
 ss_report_cert(const struct ss_transcript *t, size_t ev,
@@ -115,15 +145,10 @@ ss_report_line_anomalies(struct ss_buf *out, unsigned anomalies)
 		ss_buf_addc(out, ']');
 }
 
-/* The text of a line; a certificate record is summarised, not dumped. */
+/* The text of a line, escaped, with what is odd about it in words. */
 static void
 ss_report_line_text(struct ss_buf *out, const struct ss_line *l)
 {
-	if (l->kind == SS_KIND_TLS_CERT) {
-		ss_buf_printf(out, "peer certificate (%zu bytes of base64 "
-		    "DER; see the TLS summary)", l->len);
-		return;
-	}
 	if (l->flags & SS_LINE_DISCARDED)
 		ss_buf_adds(out, "[discarded] ");
 	ss_text_escape(out, l->bytes, l->len);
@@ -469,6 +494,8 @@ ss_report_text_cert(struct ss_buf *out, size_t i,
 	    c->self_signed ? " (self-signed)" : "");
 	for (k = 0; k < SS_NITEMS(labels); k++) {
 		ss_buf_printf(out, "    %-11s ", labels[k]);
+		if (values[k][0] == '\0')
+			ss_buf_adds(out, "(none)");
 		ss_report_esc(out, values[k]);
 		ss_buf_addc(out, '\n');
 	}
@@ -503,8 +530,8 @@ ss_report_text_tls(struct ss_buf *out, const struct ss_transcript *t,
 		ss_buf_addc(out, '\n');
 	}
 	ss_buf_adds(out, "  SNI          ");
-	if (tls->sni != NULL)
-		ss_report_esc(out, tls->sni);
+	if (ss_report_sni(tls) != NULL)
+		ss_report_esc(out, ss_report_sni(tls));
 	else
 		ss_buf_adds(out, "(none sent)");
 	ss_buf_addc(out, '\n');
@@ -586,7 +613,7 @@ ss_report_text_result(struct ss_buf *out, const struct ss_report_target *tg)
 		ss_buf_printf(out, " (last reply %d)", tg->code);
 	if (tg->message != NULL && *tg->message != '\0') {
 		ss_buf_adds(out, ": ");
-		ss_report_esc(out, tg->message);
+		ss_report_message(out, tg->message);
 	}
 	ss_buf_addc(out, '\n');
 }
@@ -636,14 +663,19 @@ ss_report_jstr(const char *s)
 static void
 ss_report_json_head(json_t *root, const struct ss_report_target *tg)
 {
+	struct ss_buf	 msg;
+
 	json_object_set_new(root, "tool", json_pack("{s:s, s:s}", "name",
 	    "smtpscope", "version", SMTPSCOPE_VERSION));
 	json_object_set_new(root, "target", json_pack("{s:o, s:i, s:o}",
 	    "host", ss_report_jstr(tg->host), "port", tg->port,
 	    "address", ss_report_jstr(tg->address)));
-	json_object_set_new(root, "result", json_pack("{s:s, s:o, s:i}",
+	ss_buf_init(&msg);
+	ss_report_message(&msg, tg->message);
+	json_object_set_new(root, "result", json_pack("{s:s, s:s%, s:i}",
 	    "status", tg->result != NULL ? tg->result : "none",
-	    "message", ss_report_jstr(tg->message), "code", tg->code));
+	    "message", msg.data, msg.len, "code", tg->code));
+	ss_buf_finish(&msg);
 }
 
 /* Every transcript event, its bytes escaped. */
@@ -783,7 +815,7 @@ ss_report_json_tls(const struct ss_transcript *t, const struct ss_dialog *d)
 	return json_pack("{s:o, s:o, s:o, s:b, s:o, s:b, s:b, s:o, s:o}",
 	    "version", ss_report_jstr(tls->version),
 	    "ciphersuite", ss_report_jstr(tls->cipher),
-	    "sni", ss_report_jstr(tls->sni),
+	    "sni", ss_report_jstr(ss_report_sni(tls)),
 	    "verified", ss_report_verified(tls),
 	    "verify_errors", ss_report_json_verify(tls),
 	    "implicit", tls->implicit,
@@ -815,7 +847,7 @@ ss_report_json_anomalies(const struct ss_dialog *d)
 		if ((n = ss_dialog_anomaly_count(d, a)) == 0)
 			continue;
 		json_array_append_new(arr, json_pack("{s:s, s:I}", "code",
-		    ss_anomaly_names[a], (json_int_t)n));
+		    ss_anomaly_names[a], "count", (json_int_t)n));
 	}
 	return arr;
 }
