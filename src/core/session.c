@@ -687,6 +687,9 @@ session_send_line(struct ss_session *s, const char *line, size_t len,
 		if (public_len > len) {
 			public_len = len;
 		}
+		while (public_len < len && line[public_len] == ' ') {
+			public_len++;	/* the separator is not secret */
+		}
 		hidden = len - public_len;
 		ss_buf_add(&shown, line, public_len);
 		if (public_len > 0 && line[public_len - 1] != ' ') {
