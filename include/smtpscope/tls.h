@@ -72,7 +72,9 @@ void	ss_tls_close_notify(struct ss_tls *);
 const char *ss_tls_error(const struct ss_tls *);
 
 /* After the handshake. */
+/* NULL before the handshake is done. */
 const char *ss_tls_version_str(const struct ss_tls *);	/* "TLSv1.2" */
+/* IANA name, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384". */
 const char *ss_tls_ciphersuite(const struct ss_tls *);
 /* 0 = verified; otherwise a mask of the SS_TLS_VERIFY_* bits below (the
  * same values as mbedTLS's X509 flags, checked at compile time). */

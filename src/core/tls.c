@@ -105,6 +105,7 @@ struct ss_tls {
 	unsigned char		ip[16];
 	size_t			iplen;
 	uint32_t		flags;
+	char			suite[80];	/* IANA spelling */
 	int			sys_errno;	/* of the last failed I/O */
 	unsigned char		first[TLS_FIRST_MAX];
 	size_t			firstlen;
@@ -252,9 +253,10 @@ static const struct tls_alert_words tls_alert_table[] = {
 	{ 51, "decrypt error", NULL },
 	{ 60, "export restriction", NULL },
 	{ 70, "protocol version",
-	  "the peer does not accept the TLS versions offered" },
+	  "it accepts none of the TLS versions offered; this "
+	  "program speaks TLS 1.0 to 1.2" },
 	{ 71, "insufficient security",
-	  "the peer wants stronger cipher suites than offered" },
+	  "it wants stronger cipher suites than those offered" },
 	{ 80, "internal error", NULL },
 	{ 86, "inappropriate fallback", NULL },
 	{ 90, "user canceled", NULL },
@@ -262,7 +264,7 @@ static const struct tls_alert_words tls_alert_table[] = {
 	{ 109, "missing extension", NULL },
 	{ 110, "unsupported extension", NULL },
 	{ 112, "unrecognized name",
-	  "the peer has no certificate for the name sent as SNI" },
+	  "it knows no host by the name sent as SNI" },
 	{ 113, "bad certificate status response", NULL },
 	{ 115, "unknown psk identity", NULL },
 	{ 116, "certificate required", NULL },
@@ -304,7 +306,7 @@ static int
 tls_explain_plaintext(struct ss_tls *t)
 {
 	unsigned char	buf[TLS_FIRST_MAX];
-	char		preview[TLS_FIRST_MAX * 4 + 1];
+	char		preview[96];	/* fits in the error with the words */
 	size_t		len = t->firstlen;
 	ssize_t		n;
 
@@ -320,7 +322,9 @@ tls_explain_plaintext(struct ss_tls *t)
 	}
 	tls_preview(preview, sizeof(preview), buf, len);
 	snprintf(t->error, sizeof(t->error), "%s does not speak TLS "
-	    "(received plaintext: \"%s\")", tls_peer_noun(t), preview);
+	    "(received %s: \"%s\")", tls_peer_noun(t),
+	    buf[0] >= 0x20 && buf[0] < 0x7f ? "plaintext" : "bytes that are "
+	    "not a TLS record", preview);
 	return (1);
 }
 
@@ -563,6 +567,8 @@ struct ss_tls *
 ss_tls_connect(struct ss_tls_client *c, int fd, const char *name, char **err)
 {
 	struct ss_tls	*t;
+	char		*host = NULL;
+	size_t		 len;
 	int		 ret;
 
 	t = tls_new(&c->conf, fd, 0, err);
@@ -573,8 +579,17 @@ ss_tls_connect(struct ss_tls_client *c, int fd, const char *name, char **err)
 		t->ip_literal = 1;
 		name = NULL;
 	}
+	if (name != NULL) {
+		/* "mx.example.org." is the same host; certificates omit
+		 * the root's dot. */
+		len = strlen(name);
+		host = xstrndup(name, len > 0 && name[len - 1] == '.' ?
+		    len - 1 : len);
+	}
 	/* Always called: without it mbedTLS 2.28 checks no name at all. */
-	ret = mbedtls_ssl_set_hostname(&t->ssl, name);
+	ret = mbedtls_ssl_set_hostname(&t->ssl, host != NULL &&
+	    host[0] != '\0' ? host : NULL);
+	free(host);
 	if (ret != 0) {
 		xasprintf(err, "cannot use \"%s\" as the server name", name);
 		ss_tls_free(t);
@@ -623,6 +638,21 @@ tls_ip_san_matches(const struct ss_tls *t)
 	return (0);
 }
 
+/* Keep the suite's IANA name: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256. */
+static void
+tls_record_suite(struct ss_tls *t)
+{
+	const char	*name = mbedtls_ssl_get_ciphersuite(&t->ssl);
+	size_t		 i;
+
+	ss_strlcpy(t->suite, name != NULL ? name : "unknown", sizeof(t->suite));
+	for (i = 0; t->suite[i] != '\0'; i++) {
+		if (t->suite[i] == '-') {
+			t->suite[i] = '_';
+		}
+	}
+}
+
 /* Record the verification result once the handshake is done. */
 static void
 tls_record_verify(struct ss_tls *t)
@@ -655,6 +685,7 @@ ss_tls_handshake(struct ss_tls *t)
 	ret = tls_result(t, mbedtls_ssl_handshake(&t->ssl));
 	if (ret == 0) {
 		t->done = 1;
+		tls_record_suite(t);
 		tls_record_verify(t);
 	}
 	return (ret);
@@ -705,11 +736,12 @@ ss_tls_version_str(const struct ss_tls *t)
 	return (t->done ? mbedtls_ssl_get_version(&t->ssl) : NULL);
 }
 
-/* The negotiated cipher suite in mbedTLS spelling; NULL before. */
+/* The negotiated cipher suite as IANA names it (mbedTLS uses the same
+ * words joined by dashes); NULL before the handshake. */
 const char *
 ss_tls_ciphersuite(const struct ss_tls *t)
 {
-	return (t->done ? mbedtls_ssl_get_ciphersuite(&t->ssl) : NULL);
+	return (t->done ? t->suite : NULL);
 }
 
 /* The verification result; see tls.h. */
@@ -1300,7 +1332,7 @@ tls_cert_fields(struct ss_tls_server *s, mbedtls_x509write_cert *w,
     const struct tls_cert_spec *sp)
 {
 	char		 from[16], to[16];
-	unsigned char	 san[512], *der;
+	unsigned char	 san[1024], *der;
 	int		 len;
 
 	tls_cert_time(sp->not_before, from);

@@ -149,12 +149,16 @@ static const struct {
 	  "localhost", 0, NULL },
 	{ "good, CA unknown", SS_CERT_GOOD, NULL, 0, 1, "localhost",
 	  SS_TLS_VERIFY_NOT_TRUSTED, "not trusted" },
+	{ "good, no anchors at all", SS_CERT_GOOD, NULL, 0, 0, "localhost",
+	  SS_TLS_VERIFY_NOT_TRUSTED, "unknown CA" },
 	{ "expired", SS_CERT_EXPIRED, NULL, 1, 0, "localhost",
 	  SS_TLS_VERIFY_EXPIRED, "expired" },
 	{ "wrong host", SS_CERT_WRONG_HOST, NULL, 1, 0, "localhost",
 	  SS_TLS_VERIFY_NAME_MISMATCH, "name mismatch" },
 	{ "self-signed", SS_CERT_SELF_SIGNED, NULL, 1, 0, "localhost",
 	  SS_TLS_VERIFY_NOT_TRUSTED, "self-signed" },
+	{ "good, name with the root's dot", SS_CERT_GOOD, NULL, 1, 0,
+	  "localhost.", 0, NULL },
 	{ "IPv4 literal with IP SAN", SS_CERT_GOOD, ips_v4, 1, 0,
 	  "127.0.0.1", 0, NULL },
 	{ "IPv4 literal without IP SAN", SS_CERT_GOOD, NULL, 1, 0,
@@ -195,7 +199,10 @@ test_verify_cases(void **state)
 		assert_int_equal(p.crc, 0);
 		assert_int_equal(p.src, 0);
 		assert_string_equal(ss_tls_version_str(p.c), "TLSv1.2");
-		assert_non_null(ss_tls_ciphersuite(p.c));
+		/* IANA spelling; the demo key is ECDSA, so the suite is. */
+		assert_memory_equal(ss_tls_ciphersuite(p.c),
+		    "TLS_ECDHE_ECDSA_WITH_", 21);
+		assert_null(strchr(ss_tls_ciphersuite(p.c), '-'));
 		assert_int_equal(ss_tls_verify_flags(p.c),
 		    verify_cases[i].flags);
 		ss_buf_init(&words);
@@ -549,6 +556,9 @@ static const struct {
 	{ "220 hello\r\n", 0, 0,
 	  "the server does not speak TLS (received plaintext: \"220 hello\")" },
 	{ "", 1, 0, "the server closed the connection during the handshake" },
+	{ "\x80\x2e\x01\x03\x00", 0, 1,
+	  "the client does not speak TLS (received bytes that are not a TLS "
+	  "record: \"\\x80.\\x01\\x03\\x00\")" },
 	{ "EHLO me\r\n", 0, 1,
 	  "the client does not speak TLS (received plaintext: \"EHLO me\")" },
 };
