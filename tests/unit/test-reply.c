@@ -229,6 +229,71 @@ test_table(void **state)
 	}
 }
 
+/* Parse a buffer fed in random steps of 1-5 bytes (whole if seed NULL). */
+static size_t
+parse_steps(const char *in, size_t len, uint32_t *seed, struct ss_reply **out)
+{
+	struct ss_reply_parser	*p;
+	struct ss_reply		*r;
+	size_t			 off = 0, step, n = 0;
+
+	p = ss_reply_parser_create();
+	while (off < len) {
+		step = len - off;
+		if (seed != NULL) {
+			*seed = *seed * 1103515245u + 12345u;
+			if (1 + (*seed >> 16) % 5 < step)
+				step = 1 + (*seed >> 16) % 5;
+		}
+		off += ss_reply_parser_feed(p, in + off, step, &r);
+		if (r != NULL)
+			out[n++] = r;
+	}
+	if ((r = ss_reply_parser_eof(p)) != NULL)
+		out[n++] = r;
+	ss_reply_parser_destroy(p);
+	return n;
+}
+
+/* Random input parses the same whole and in random small chunks. */
+static void
+test_random_split(void **state)
+{
+	static const char *const pool[] = {
+		"250", "220", "5", "-", " ", "\r", "\n", "\r\n", "",
+		"\xc2", "\x85", "\xe2\x80\xae", "\x1b", "x", "2.0.0 ",
+	};
+	struct ss_reply	*whole[64], *part[64];
+	struct ss_buf	 in;
+	const char	*piece;
+	uint32_t	 seed = 99;
+	size_t		 round, i, k, n;
+
+	(void)state;
+	ss_buf_init(&in);
+	for (round = 0; round < 3000; round++) {
+		ss_buf_reset(&in);
+		seed = seed * 1103515245u + 12345u;
+		k = (seed >> 16) % 40;
+		for (i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			piece = pool[(seed >> 16) % SS_NITEMS(pool)];
+			if (*piece == '\0')
+				ss_buf_addc(&in, '\0');	/* "" stands for NUL */
+			else
+				ss_buf_adds(&in, piece);
+		}
+		n = parse_steps(in.data, in.len, NULL, whole);
+		assert_int_equal(parse_steps(in.data, in.len, &seed, part), n);
+		for (i = 0; i < n; i++) {
+			assert_reply_same(whole[i], part[i]);
+			ss_reply_free(whole[i]);
+			ss_reply_free(part[i]);
+		}
+	}
+	ss_buf_finish(&in);
+}
+
 /* feed stops right after a completed reply so the caller sees the rest. */
 static void
 test_feed_stops(void **state)
@@ -414,6 +479,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_random_split),
 		cmocka_unit_test(test_feed_stops),
 		cmocka_unit_test(test_line_length_limit),
 		cmocka_unit_test(test_endless_line),
