@@ -160,7 +160,8 @@ cli_batch_report(struct cli_run *run, const struct cli_options *o,
 	}
 	tg.result = ss_result_names[run->failed_step != NULL ? run->result :
 	    SS_RESULT_OK];
-	tg.message = run->message;
+	tg.message = run->failed_step != NULL ? run->message :
+	    ss_session_message(run->session);
 	tg.code = run->failed_step != NULL ? run->code :
 	    ss_session_code(run->session);
 	d = ss_dialog_build(t, ss_transcript_count(t));
@@ -205,7 +206,9 @@ cli_batch(const struct cli_options *o)
 		cli_run_list(&run, o);
 	else
 		cli_run_default(&run, o, &setup);
-	if (cli_run_connected(&run) && !run.quit_sent)
+	/* A server that let a step time out will not answer QUIT either. */
+	if (cli_run_connected(&run) && !run.quit_sent &&
+	    run.result != SS_RESULT_TIMEOUT)
 		cli_run_step(&run, SS_STEP_QUIT, NULL);
 	cli_batch_report(&run, o, &setup);
 	if (run.failed_step != NULL)

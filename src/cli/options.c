@@ -184,6 +184,19 @@ cli_parse_tls_min(const char *s, enum ss_tls_version *v)
 	return -1;
 }
 
+/* A step by its name in ss_step_names, case-insensitive. */
+static enum ss_step
+cli_step_by_name(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < SS_STEP_LAST; i++) {
+		if (ss_strcasecmp(ss_step_names[i], name) == 0)
+			return (enum ss_step)i;
+	}
+	return SS_STEP_LAST;
+}
+
 /* One item of --steps: NAME or NAME:ARG (raw:TEXT). */
 static int
 cli_parse_step(const char *item, struct cli_step *st)
@@ -193,7 +206,7 @@ cli_parse_step(const char *item, struct cli_step *st)
 
 	name = colon != NULL ? xstrndup(item, (size_t)(colon - item)) :
 	    xstrdup(item);
-	st->step = ss_step_from_name(name);
+	st->step = cli_step_by_name(name);
 	free(name);
 	if (st->step == SS_STEP_LAST)
 		return cli_usage_error("--steps: unknown step '%s' (known: "
