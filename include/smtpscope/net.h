@@ -14,7 +14,7 @@
 struct ss_addr {
 	struct sockaddr_storage	sa;
 	socklen_t		salen;
-	char			text[64];	/* "192.0.2.7" or "2001:db8::1" */
+	char			text[64];	/* "192.0.2.7", "2001:db8::1" */
 };
 
 /*

@@ -15,26 +15,26 @@
 #include "smtpscope/tls.h"
 
 struct ss_demo_profile {
-	const char		*name;		/* "default", as typed by users */
+	const char		*name;		/* as typed: "default" */
 	const char		*summary;	/* one line: what it teaches */
 
-	const char		*banner;	/* text after "220 localhost " */
+	const char		*banner;	/* after "220 localhost " */
 	int			 banner_delay_ms; /* tarpit before the banner */
 
 	/* EHLO keyword lines, in the order sent, NULL-terminated.  They
 	 * must agree with the behaviour fields below (test-demo-profiles
 	 * checks that STARTTLS and AUTH are listed exactly when offered). */
 	const char *const	*ehlo_plain;	/* before TLS */
-	const char *const	*ehlo_tls;	/* after STARTTLS, or implicit */
+	const char *const	*ehlo_tls;	/* after STARTTLS or implicit */
 
 	int			 offer_starttls; /* accept the STARTTLS verb */
-	int			 starttls_code;	/* 220 go ahead, or 454 refuse */
-	int			 implicit_tls;	/* handshake before the banner */
+	int			 starttls_code;	/* 220 go ahead, 454 refuse */
+	int			 implicit_tls;	/* handshake, then banner */
 	enum ss_cert_kind	 cert;
 	int			 legacy_tls;	/* speak at most TLS 1.0 */
 
-	const char		*mechanisms;	/* "PLAIN LOGIN"; NULL: no AUTH */
-	int			 auth_before_tls; /* AUTH allowed in plaintext */
+	const char		*mechanisms;	/* "PLAIN LOGIN"; NULL none */
+	int			 auth_before_tls; /* AUTH in plaintext */
 
 	int			 tls_for_mail;	/* MAIL before TLS: 530 5.7.0 */
 	int			 greylist;	/* every RCPT: 451 4.7.1 */

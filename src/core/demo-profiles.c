@@ -73,8 +73,8 @@ static const struct ss_demo_profile ss_demo_profiles[] = {
 	},
 	{
 		.name = "no-auth",
-		.summary = "STARTTLS works but no AUTH is ever offered (a relay "
-		    "for local networks only)",
+		.summary = "STARTTLS works but no AUTH is ever offered (a "
+		    "relay for local networks only)",
 		.banner = SS_DEMO_BANNER,
 		.ehlo_plain = ehlo_exim_plain,
 		.ehlo_tls = ehlo_no_starttls,
@@ -197,8 +197,8 @@ static const struct ss_demo_profile ss_demo_profiles[] = {
 	},
 	{
 		.name = "tarpit",
-		.summary = "waits 5 seconds before its banner and drops clients "
-		    "that speak first",
+		.summary = "waits 5 seconds before its banner and drops "
+		    "clients that speak first",
 		.banner = SS_DEMO_BANNER,
 		.banner_delay_ms = 5000,
 		.ehlo_plain = ehlo_exim_plain,

@@ -85,12 +85,12 @@ struct ss_demo_client {
 	struct ss_addr		 peer;
 	enum ss_demo_state	 state;
 	int			 dead;
-	const char		*why;		/* reason for closing, for the log */
+	const char		*why;		/* why it closed, for the log */
 
 	struct ss_tls		*tls;		/* set from the handshake on */
 	int			 secure;	/* handshake completed */
-	short			 hs_events;	/* what the handshake waits for */
-	size_t			 tls_retry;	/* partial TLS write to repeat */
+	short			 hs_events;	/* the handshake waits for */
+	size_t			 tls_retry;	/* TLS write to repeat */
 
 	uint64_t		 banner_at_us;
 	uint64_t		 last_us;	/* last byte in or out */
@@ -209,8 +209,8 @@ ss_demo_error(struct ss_demo_client *c, const char *reply)
 {
 	ss_demo_reply(c, "%s", reply);
 	if (++c->errors > SS_DEMO_MAX_ERRORS)
-		ss_demo_goodbye(c, "421 4.7.0 " SS_DEMO_HOST " too many errors; "
-		    "closing connection", "too many errors");
+		ss_demo_goodbye(c, "421 4.7.0 " SS_DEMO_HOST " too many "
+		    "errors; closing connection", "too many errors");
 }
 
 /* Forget the mail transaction (RSET, EHLO, after DATA). */
@@ -524,7 +524,8 @@ ss_demo_cmd_auth(struct ss_demo *d, struct ss_demo_client *c, const char *arg)
 	n = strcspn(arg, " ");
 	initial = arg[n] == ' ' ? arg + n + 1 : "";
 	if (p->mechanisms == NULL)
-		ss_demo_error(c, "502 5.5.1 AUTH is not offered by this server");
+		ss_demo_error(c, "502 5.5.1 AUTH is not offered by this "
+		    "server");
 	else if (!c->secure && !p->auth_before_tls)
 		ss_demo_error(c, "530 5.7.0 TLS first: AUTH is offered only "
 		    "after STARTTLS");
@@ -542,7 +543,8 @@ ss_demo_cmd_auth(struct ss_demo *d, struct ss_demo_client *c, const char *arg)
 				return;
 			}
 		}
-		ss_demo_error(c, "504 5.5.4 that mechanism is not offered here");
+		ss_demo_error(c, "504 5.5.4 that mechanism is not offered "
+		    "here");
 	}
 }
 
@@ -932,7 +934,8 @@ ss_demo_read(struct ss_demo_client *c)
 		    errno == EINTR))
 			return;
 		c->dead = 1;
-		c->why = n == 0 ? "client closed the connection" : "read failed";
+		c->why = n == 0 ? "client closed the connection" :
+		    "read failed";
 		return;
 	}
 }
@@ -999,7 +1002,28 @@ ss_demo_elapsed_ms(uint64_t now, uint64_t then)
 	return now > then ? (now - then) / 1000 : 0;
 }
 
-/* Move the client on: banner, lines, TLS, flush, timeouts, close. */
+/* Enforce the idle and closing time limits. */
+static void
+ss_demo_timers(struct ss_demo *d, struct ss_demo_client *c, uint64_t now)
+{
+	uint64_t	quiet = ss_demo_elapsed_ms(now, c->last_us);
+
+	if (c->state == SS_DEMO_CLOSING && quiet > SS_DEMO_CLOSE_MS) {
+		c->dead = 1;
+		c->why = "client does not read";
+	} else if (c->state == SS_DEMO_HANDSHAKE &&
+	    quiet > (uint64_t)d->idle_ms) {
+		c->dead = 1;
+		c->why = "idle during the TLS handshake";
+	} else if (c->state != SS_DEMO_CLOSING &&
+	    quiet > (uint64_t)d->idle_ms) {
+		ss_demo_goodbye(c, "421 4.4.2 " SS_DEMO_HOST " idle for too "
+		    "long; closing connection", "idle timeout");
+		c->last_us = now;
+	}
+}
+
+/* Move the client on: banner, timers, lines, flush, TLS, close. */
 static void
 ss_demo_advance(struct ss_demo *d, struct ss_demo_client *c, uint64_t now)
 {
@@ -1010,6 +1034,9 @@ ss_demo_advance(struct ss_demo *d, struct ss_demo_client *c, uint64_t now)
 		ss_demo_reply(c, "220 " SS_DEMO_HOST " %s", d->profile->banner);
 		c->state = SS_DEMO_GREETED;
 	}
+	ss_demo_timers(d, c, now);
+	if (c->dead)
+		return;
 	ss_demo_process(d, c);
 	ss_demo_flush(c);
 	if (c->dead)
@@ -1020,21 +1047,6 @@ ss_demo_advance(struct ss_demo *d, struct ss_demo_client *c, uint64_t now)
 		if (c->tls != NULL && c->secure)
 			ss_tls_close_notify(c->tls);
 		c->dead = 1;
-	} else if (c->state == SS_DEMO_CLOSING &&
-	    ss_demo_elapsed_ms(now, c->last_us) > SS_DEMO_CLOSE_MS) {
-		c->dead = 1;
-		c->why = "client does not read";
-	} else if (c->state != SS_DEMO_CLOSING &&
-	    ss_demo_elapsed_ms(now, c->last_us) > (uint64_t)d->idle_ms) {
-		if (c->state == SS_DEMO_HANDSHAKE) {
-			c->dead = 1;
-			c->why = "idle during the TLS handshake";
-			return;
-		}
-		ss_demo_goodbye(c, "421 4.4.2 " SS_DEMO_HOST " idle for too "
-		    "long; closing connection", "idle timeout");
-		c->last_us = now;
-		ss_demo_flush(c);
 	}
 }
 
@@ -1239,7 +1251,8 @@ ss_demo_run(struct ss_demo *d, volatile sig_atomic_t *stop)
 		if (ss_demo_woken(d, pfds[1].revents))
 			continue;
 		for (i = 0; i < n; i++)
-			ss_demo_client_io(d, d->clients[i], pfds[i + 2].revents);
+			ss_demo_client_io(d, d->clients[i],
+			    pfds[i + 2].revents);
 		ss_demo_reap(d);
 		if (pfds[0].revents & POLLIN)
 			ss_demo_accept(d);
