@@ -298,21 +298,29 @@ ss_kb_lookup(const char *token)
 	return (ss_kb_mech(token));
 }
 
-/* Append an entry's heading lines: token, title, kind, RFC, status. */
+/* Append an entry's heading lines: token, title, kind, RFC, status; a
+ * code found through its X form says so ("5.7.8 ... registered as X.7.8"). */
 static void
-kb_explain_heading(const struct ss_kb_entry *e, struct ss_buf *out)
+kb_explain_heading(const char *asked, const struct ss_kb_entry *e,
+    struct ss_buf *out)
 {
 	static const char *const kind_titles[SS_KB_KIND_LAST] = {
 		"ESMTP keyword", "SMTP reply code", "enhanced status code",
 		"SASL mechanism"
 	};
 
-	ss_buf_printf(out, "%s - %s\n", e->token, e->title);
+	if (e->kind == SS_KB_ENHANCED && ss_strcasecmp(asked, e->token) != 0) {
+		ss_buf_printf(out, "%s - %s (registered as %s)\n", asked,
+		    e->title, e->token);
+	} else {
+		ss_buf_printf(out, "%s - %s\n", e->token, e->title);
+	}
 	ss_buf_printf(out, "%s; %s; %s\n", kind_titles[e->kind],
 	    e->rfc != NULL ? e->rfc : "no RFC", e->status);
 }
 
-/* Append the class and subject lines of a numeric enhanced token. */
+/* Append the class and subject lines of an enhanced token, except the
+ * one the entry itself already is ("5.X.X" gets no second class line). */
 static void
 kb_explain_enhanced(const char *token, struct ss_buf *out)
 {
@@ -322,10 +330,11 @@ kb_explain_enhanced(const char *token, struct ss_buf *out)
 	if (kb_parse_enhanced(token, f) != 0) {
 		return;
 	}
-	if (f[0] >= 0 && (cls = ss_kb_enhanced_class(f[0])) != NULL) {
+	if (f[0] >= 0 && f[1] >= 0 &&
+	    (cls = ss_kb_enhanced_class(f[0])) != NULL) {
 		ss_buf_printf(out, "%s\n", cls->summary);
 	}
-	if (f[1] >= 0 && (f[0] >= 0 || f[2] >= 0) &&
+	if (f[1] >= 0 && f[2] >= 0 &&
 	    (subj = ss_kb_enhanced_subject(f[1])) != NULL) {
 		ss_buf_printf(out, "%s\n", subj->summary);
 	}
@@ -353,7 +362,7 @@ ss_kb_explain(const char *token, struct ss_buf *out)
 	if ((e = ss_kb_lookup(token)) == NULL) {
 		return (-1);
 	}
-	kb_explain_heading(e, out);
+	kb_explain_heading(token, e, out);
 	if (e->kind == SS_KB_REPLY) {
 		ss_buf_printf(out, "Class %s\n", kb_reply_class(e->token));
 	}
@@ -605,10 +614,10 @@ kb_describe_deliverby(const char *params, struct ss_buf *out)
 		return;
 	}
 	ss_buf_adds(out, semi == NULL ? "shortest deadline accepted: " :
-	    neg ? "deadline already passed by " : "deliver within ");
+	    neg ? "deadline passed " : "deliver within ");
 	ss_buf_printf(out, "%llu seconds (", (unsigned long long)secs);
 	kb_add_duration(out, secs);
-	ss_buf_adds(out, ")");
+	ss_buf_adds(out, neg ? ") ago" : ")");
 	for (m = semi != NULL ? semi + 1 : w + len; m < w + len; m++) {
 		if (*m == 'R' || *m == 'r') {
 			ss_buf_adds(out, "; if late, return the message");

@@ -124,7 +124,8 @@ rfc_numbers(const char *s, int out[MAX_RFCS])
 
 /*
  * The entry's RFC agrees with the table cell: NULL exactly when the cell
- * names no defining RFC, otherwise "RFC n[, RFC m]" with every number from the cell.
+ * names no defining RFC, otherwise "RFC n[, RFC m]" with every number
+ * taken from the cell.
  */
 static void
 check_rfc(const struct ss_kb_entry *e, const char *cell)
@@ -492,6 +493,8 @@ test_describe_params(void **state)
 		    "return the message" } },
 		{ "DELIVERBY", "5400;NT", { "1.5 hours", "notify the sender",
 		    "trace requested" } },
+		{ "DELIVERBY", "-60;N", { "deadline passed 60 seconds "
+		    "(1 minute) ago", "notify the sender" } },
 		{ "DELIVERBY", "soon", { "malformed" } },
 		{ "MT-PRIORITY", "MIXER", { "policy MIXER", "urgent" } },
 		{ "MT-PRIORITY", "STANAG4406", { "NATO" } },
@@ -581,12 +584,16 @@ test_explain(void **state)
 		const char	*token;
 		const char	*want[4];
 	} cases[] = {
-		{ "5.7.8", { "X.7.8 - Authentication credentials invalid",
+		{ "5.7.8", { "5.7.8 - Authentication credentials invalid "
+		    "(registered as X.7.8)",
 		    "RFC 4954", "Class 5", "Subject 7" } },
 		{ "530", { "530 - ", "SMTP reply code", "5xx: permanent" } },
 		{ "starttls", { "STARTTLS - ", "RFC 3207", "EHLO again" } },
 		{ "PLAIN", { "SASL mechanism", "Safe without TLS: no" } },
 		{ "LOGIN", { "no RFC" } },
+		{ "2.1.5", { "Class 2, success", "Subject 1, addressing",
+		    "accepted" } },
+		{ "4.7.1", { "Class 4, temporary", "greylisting" } },
 	};
 	struct ss_buf	out;
 	size_t		i, j;
@@ -604,6 +611,12 @@ test_explain(void **state)
 		}
 		ss_buf_finish(&out);
 	}
+	/* A class or subject entry is not explained twice over. */
+	ss_buf_init(&out);
+	assert_int_equal(ss_kb_explain("5.X.X", &out), 0);
+	assert_non_null(strstr(out.data, "Class 5"));
+	assert_null(strstr(strstr(out.data, "Class 5") + 1, "Class 5"));
+	ss_buf_finish(&out);
 	ss_buf_init(&out);
 	assert_int_equal(ss_kb_explain("BOGUS-TOKEN", &out), -1);
 	assert_int_equal(out.len, 0);
