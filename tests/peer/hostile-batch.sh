@@ -56,10 +56,10 @@ fail()
 {
 	log "FAIL: $*"
 	if [ -n "$DIR" ]; then
-		log "--- stdout (first 40 lines, escaped) ---"
-		head -n 40 "$DIR/out" | cat -v >&2
-		log "--- stderr (first 20 lines, escaped) ---"
-		head -n 20 "$DIR/err" | cat -v >&2
+		log "--- stdout (first 3000 bytes, escaped) ---"
+		head -c 3000 "$DIR/out" | cat -v >&2
+		log "--- stderr (first 2000 bytes, escaped) ---"
+		head -c 2000 "$DIR/err" | cat -v >&2
 	fi
 	exit 1
 }
