@@ -12,6 +12,9 @@
 #   tui_wait_gone TEXT [S]  wait until TEXT has left the screen
 #   tui_expect TEXT         assert TEXT is on screen now
 #   tui_expect_not TEXT     assert TEXT is not on screen now
+#   tui_region TITLE        print the inside of the pane titled TITLE
+#   tui_wait_region TITLE RE  wait until a line of that pane matches RE
+#   tui_expect_region TITLE RE / tui_expect_not_region TITLE RE
 #   tui_screen              print the visible screen
 #   tui_history             print the scrollback and the screen
 #   tui_resize COLS ROWS    resize the window as a user dragging it would
@@ -223,6 +226,61 @@ tui_resize()
 {
 	tmx resize-window -t tui -x "$1" -y "$2" ||
 	    tui_fail "cannot resize to $1x$2"
+}
+
+# Print the inside of the framed pane whose title contains TITLE (the
+# capability pane, say), so an assertion cannot be satisfied by text that
+# happens to sit in the pane beside it.  The frame is found from its top
+# edge: the corner left of the title, the corner right of it, and the
+# bottom corner below the left one.
+tui_region()
+{
+	tui_screen | python3 -c '
+import sys
+title = sys.argv[1]
+rows = sys.stdin.read().split("\n")
+tops = "\u250c\u251c\u256d+"
+rights = "\u2510\u2524\u256e+"
+bottoms = "\u2514\u2570\u251c+"
+for y, row in enumerate(rows):
+    at = row.find(title)
+    if at < 0:
+        continue
+    left = max(row.rfind(c, 0, at) for c in tops)
+    right = min([i for i in (row.find(c, at) for c in rights) if i >= 0]
+                or [len(row)])
+    if left < 0:
+        continue
+    for r in rows[y + 1:]:
+        if len(r) > left and r[left] in bottoms:
+            break
+        print(r[left + 1:right])
+    sys.exit(0)
+sys.exit(1)' "$1"
+}
+
+# Wait until a line inside the pane titled TITLE matches RE.
+tui_wait_region()
+{
+	local title=$1 re=$2 seconds=${3:-$TUI_WAIT} deadline
+	deadline=$(($(date +%s%N) + seconds * 1000000000))
+	until tui_region "$title" | grep -qE -- "$re"; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || tui_fail \
+		    "nothing matching /$re/ in the $title pane within $seconds s"
+		sleep "$TUI_POLL"
+	done
+}
+
+tui_expect_region()
+{
+	tui_region "$1" | grep -qE -- "$2" ||
+	    tui_fail "nothing matches /$2/ in the $1 pane"
+}
+
+tui_expect_not_region()
+{
+	! tui_region "$1" | grep -qE -- "$2" ||
+	    tui_fail "/$2/ matches in the $1 pane"
 }
 
 # Read one tmux format for the pane ("#{pane_dead}").

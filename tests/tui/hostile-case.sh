@@ -1,0 +1,71 @@
+#!/bin/bash
+# hostile-case.sh SMTPSCOPE HOSTILE-PEER CASE
+#
+# The explorer against one hostile peer case, as a user pressing keys:
+# no crash, the step ends (or times out) within the step timeout plus a
+# margin with a message on screen, the transcript up to the fault stays
+# visible, no byte a terminal would act on is written, and q still quits
+# cleanly.
+. "$(dirname "$0")/lib.sh"
+CASE=${3:?usage: $0 SMTPSCOPE HOSTILE-PEER CASE}
+tui_init "$@"
+TUI_NAME=hostile-$CASE
+
+STEP_TIMEOUT=3
+MARGIN=7
+
+# case | keys pressed once the connect step is over | what the screen shows
+# when the last step has ended (extended regular expression)
+CASES='
+plain                 e      S: 250 HELP
+never-greets          -      no greeting|[Tt]ime(d)? ?out
+long-line             -      no greeting|[Tt]ime(d)? ?out|too long
+huge-ehlo             e      X-FILLER
+nul-utf8              e      8BIT
+escapes               e      pwned-end
+bare-lf               e      250 HELP
+bad-codes             e      250 done
+slow                  e      250 HELP
+close-mid-reply       e      [Cc]losed|[Dd]ropped
+reset                 e      [Rr]eset|[Cc]losed|[Dd]ropped
+tls-garbage           e,s    TLS|[Hh]andshake
+inject-after-starttls e,s    [Dd]iscarded|[Ii]nject
+starttls-454          e,s    S: 454
+flood-after-quit      e,Q    S: 221
+'
+
+# The command line each key sends, as the wire pane shows it.
+declare -A VERB=([e]=EHLO [s]=STARTTLS [Q]=QUIT)
+
+# The step is over: the header names a resting state, not "busy".
+wait_idle()
+{
+	local deadline=$(($(date +%s%N) + $1 * 1000000000))
+	until tui_screen | head -n 1 | grep -qE '  (ready|closed|idle)( |$)'; do
+		[ "$(date +%s%N)" -lt "$deadline" ] ||
+		    tui_fail "the step did not end within $1 s"
+		sleep "$TUI_POLL"
+	done
+}
+
+read -r KEYS EXPECT < <(awk -v c="$CASE" '$1 == c { $1 = ""; print }' <<<"$CASES")
+[ -n "${KEYS:-}" ] || tui_fail "no row for case $CASE"
+LIMIT=$((STEP_TIMEOUT + MARGIN))
+
+peer_start "$CASE"
+tui_start --timeout "$STEP_TIMEOUT" "127.0.0.1:$PEER_PORT"
+# The banner, or a word on its absence, comes within the step timeout.
+tui_wait_for_re 'S[:!] |no greeting|[Tt]ime(d)? ?out' "$LIMIT"
+wait_idle "$LIMIT"
+if [ "$KEYS" != - ]; then
+	for key in ${KEYS//,/ }; do
+		tui_keys "$key"
+		tui_wait_region wire "C: ${VERB[$key]}" "$LIMIT"
+		wait_idle "$LIMIT"
+	done
+fi
+tui_wait_for_re "$EXPECT" "$LIMIT"
+tui_alive
+tui_expect_safe_tty
+tui_quit
+tui_expect_safe_tty
