@@ -16,6 +16,7 @@
 
 #include "smtpscope/caps.h"
 #include "smtpscope/dialog.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/report.h"
 #include "smtpscope/text.h"
 #include "smtpscope/tls.h"
@@ -395,6 +396,31 @@ ss_report_caps_changes(struct ss_buf *out, const struct ss_report_caps *rc,
 	}
 }
 
+/* What the parameters mean, when the knowledge base can say it. */
+static void
+ss_report_caps_meaning(struct ss_buf *out, const struct ss_report_caps *rc,
+    const char *kw, const char *label)
+{
+	const struct ss_cap	*cap = NULL;
+	struct ss_buf		 words;
+	int			 p;
+
+	for (p = 0; p < SS_PHASE_LAST && cap == NULL; p++) {
+		if (rc->phase[p] != NULL)
+			cap = ss_caps_find(rc->phase[p], kw);
+	}
+	if (cap == NULL)
+		return;
+	ss_buf_init(&words);
+	ss_kb_describe_params(cap->keyword, cap->params, &words);
+	if (words.len > 0) {
+		ss_buf_printf(out, "  %s: ", label);
+		ss_text_escape(out, words.data, words.len);
+		ss_buf_addc(out, '\n');
+	}
+	ss_buf_finish(&words);
+}
+
 /* The capability table: one column per phase, changes in words. */
 static void
 ss_report_caps_table(struct ss_buf *out, const struct ss_dialog *d)
@@ -428,6 +454,7 @@ ss_report_caps_table(struct ss_buf *out, const struct ss_dialog *d)
 		ss_report_caps_row(out, &rc, rc.keywords[i], labels[i], width);
 	for (i = 0; i < rc.nkeywords; i++) {
 		ss_report_caps_changes(out, &rc, rc.keywords[i]);
+		ss_report_caps_meaning(out, &rc, rc.keywords[i], labels[i]);
 		free(labels[i]);
 	}
 	free(labels);
