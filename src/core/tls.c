@@ -300,6 +300,13 @@ tls_preview(char *out, size_t size, const unsigned char *p, size_t len)
 	out[o] = '\0';
 }
 
+/* Can this byte start a TLS record (change_cipher_spec to heartbeat)? */
+static int
+tls_is_record_type(unsigned char c)
+{
+	return (c >= 20 && c <= 24);
+}
+
 /* If the first bytes from the peer are not a TLS record header, say what
  * they were; SMTP greetings on an implicit TLS port land here. */
 static int
@@ -310,7 +317,7 @@ tls_explain_plaintext(struct ss_tls *t)
 	size_t		len = t->firstlen;
 	ssize_t		n;
 
-	if (len == 0 || (t->first[0] >= 20 && t->first[0] <= 24 &&
+	if (len == 0 || (tls_is_record_type(t->first[0]) &&
 	    (len < 2 || t->first[1] == 3))) {
 		return (0);
 	}
@@ -472,6 +479,11 @@ tls_recv(void *ctx, unsigned char *buf, size_t len)
 		}
 		memcpy(t->first + t->firstlen, buf, keep);
 		t->firstlen += keep;
+		/* Fail at once on a first byte that cannot start a record,
+		 * rather than wait for a header that may never complete. */
+		if (!t->done && !tls_is_record_type(t->first[0])) {
+			return (MBEDTLS_ERR_SSL_INVALID_RECORD);
+		}
 		return ((int)n);
 	}
 	if (n == 0) {

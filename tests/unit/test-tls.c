@@ -556,9 +556,11 @@ static const struct {
 	{ "220 hello\r\n", 0, 0,
 	  "the server does not speak TLS (received plaintext: \"220 hello\")" },
 	{ "", 1, 0, "the server closed the connection during the handshake" },
-	{ "\x80\x2e\x01\x03\x00", 0, 1,
+	{ "\x01\x7f\xff\x05 ", 0, 1,
 	  "the client does not speak TLS (received bytes that are not a TLS "
-	  "record: \"\\x80.\\x01\\x03\\x00\")" },
+	  "record: \"\\x01\\x7f\\xff\\x05 \")" },
+	{ "2", 0, 0,	/* one byte, then silence: fail now, not later */
+	  "the server does not speak TLS (received plaintext: \"2\")" },
 	{ "EHLO me\r\n", 0, 1,
 	  "the client does not speak TLS (received plaintext: \"EHLO me\")" },
 };
