@@ -127,10 +127,9 @@ struct ss_demo {
 	atomic_size_t		 nclients_shared;	/* for other threads */
 	unsigned long		 serial;		/* for queue ids */
 
-	int			 wake[2];	/* destroy wakes the thread */
+	int			 wake[2];	/* destroy stops the thread */
 	pthread_t		 thread;
-	int			 threaded;
-	volatile sig_atomic_t	 thread_stop;
+	int			 threaded;	/* set before the thread starts */
 };
 
 typedef void ss_demo_cmd_fn(struct ss_demo *, struct ss_demo_client *,
@@ -1209,7 +1208,7 @@ ss_demo_timeout(const struct ss_demo *d, int cap)
 	return (int)best;
 }
 
-/* Empty the wake pipe; true if someone asked the loop to stop. */
+/* Empty the wake pipe; true if ss_demo_destroy asked the loop to stop. */
 static int
 ss_demo_woken(struct ss_demo *d, short revents)
 {
@@ -1231,7 +1230,9 @@ ss_demo_run(struct ss_demo *d, volatile sig_atomic_t *stop)
 	int		 rc = 0, cap;
 
 	pfds = xcalloc((size_t)d->max_clients + 2, sizeof(*pfds));
-	cap = stop == &d->thread_stop ? -1 : SS_DEMO_TICK_MS;
+	/* A thread is stopped through the wake pipe and may sleep until
+	 * its next timer; a foreground loop must look at *stop often. */
+	cap = d->threaded ? -1 : SS_DEMO_TICK_MS;
 	while (!*stop) {
 		pfds[0].fd = d->listen_fd;
 		pfds[0].events = POLLIN;
@@ -1249,7 +1250,7 @@ ss_demo_run(struct ss_demo *d, volatile sig_atomic_t *stop)
 			break;
 		}
 		if (ss_demo_woken(d, pfds[1].revents))
-			continue;
+			break;
 		for (i = 0; i < n; i++)
 			ss_demo_client_io(d, d->clients[i],
 			    pfds[i + 2].revents);
@@ -1300,6 +1301,7 @@ ss_demo_pick_profile(const char *name, char **err)
 	for (i = 0; i < ss_demo_profile_count(); i++)
 		ss_buf_printf(&b, " %s", ss_demo_profile_at(i)->name);
 	*err = ss_buf_steal(&b);
+	ss_buf_finish(&b);
 	return NULL;
 }
 
@@ -1346,9 +1348,10 @@ fail:
 static void *
 ss_demo_thread_main(void *arg)
 {
-	struct ss_demo	*d = arg;
+	static volatile sig_atomic_t	 never;
+	struct ss_demo			*d = arg;
 
-	(void)ss_demo_run(d, &d->thread_stop);
+	(void)ss_demo_run(d, &never);
 	return NULL;
 }
 
@@ -1362,13 +1365,14 @@ ss_demo_start_thread(struct ss_demo *d, char **err)
 		xasprintf(err, "the demo server is already running");
 		return -1;
 	}
+	d->threaded = 1;
 	if ((rc = pthread_create(&d->thread, NULL, ss_demo_thread_main,
 	    d)) != 0) {
+		d->threaded = 0;
 		xasprintf(err, "cannot start the demo server thread: %s",
 		    strerror(rc));
 		return -1;
 	}
-	d->threaded = 1;
 	return 0;
 }
 
@@ -1381,7 +1385,6 @@ ss_demo_destroy(struct ss_demo *d)
 	if (d == NULL)
 		return;
 	if (d->threaded) {
-		d->thread_stop = 1;
 		(void)write(d->wake[1], "x", 1);
 		pthread_join(d->thread, NULL);
 	}

@@ -221,6 +221,7 @@ cram_answer(const char *reply)
 {
 	struct ss_buf	 chal, line, out;
 	unsigned char	 mac[16];
+	char		*answer;
 	size_t		 i;
 
 	ss_buf_init(&chal);
@@ -236,7 +237,9 @@ cram_answer(const char *reply)
 	ss_base64_encode(&out, line.data, line.len);
 	ss_buf_finish(&chal);
 	ss_buf_finish(&line);
-	return ss_buf_steal(&out);
+	answer = ss_buf_steal(&out);
+	ss_buf_finish(&out);
+	return answer;
 }
 
 /* Check a reply against the start the step expects. */

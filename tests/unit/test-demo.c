@@ -37,6 +37,7 @@ ehlo_keywords(const char *reply)
 {
 	struct ss_buf	 b;
 	const char	*line, *lf;
+	char		*kw;
 
 	ss_buf_init(&b);
 	line = strchr(reply, '\n') + 1;		/* skip "250-host Hello" */
@@ -44,7 +45,9 @@ ehlo_keywords(const char *reply)
 		ss_buf_add(&b, line + 4, (size_t)(lf - line - 5));
 		ss_buf_addc(&b, '|');
 	}
-	return ss_buf_steal(&b);
+	kw = ss_buf_steal(&b);
+	ss_buf_finish(&b);
+	return kw;
 }
 
 /* Banner first, then EHLO lists exactly the plaintext keywords. */
