@@ -2,6 +2,9 @@
  * tui.h: the explorer, smtpscope's full-screen front end.  It draws only
  * state the core holds (the session's transcript and dialog) and drives the
  * session through its public API.
+ *
+ * Every field of struct tui_config may be left zero (memset): the defaults
+ * are given beside each.  The strings are borrowed for the run.
  */
 #ifndef SMTPSCOPE_TUI_H
 #define SMTPSCOPE_TUI_H
@@ -14,9 +17,15 @@ struct tui_config {
 	const char	*target_label;	/* "localhost:2525 (demo)" */
 	const char	*note;		/* shown once in the status line, e.g.
 					   the demo user and password */
+	/* Prefills of the prompts (all optional). */
+	const char	*user;		/* AUTH user name */
+	const char	*mail_from;	/* NULL: "<smtpscope@example.org>" */
+	const char	*rcpt_to;	/* NULL: "<postmaster@HOST>" */
+	const char	*host;		/* for the RCPT prefill */
 };
 
-/* Run until the user quits; returns the process exit code. */
+/* Run until the user quits; returns the process exit code (0, or 1 when
+ * the terminal cannot be used). */
 int	tui_run(struct ss_session *, const struct tui_config *);
 
 #endif

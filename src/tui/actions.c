@@ -1,0 +1,392 @@
+/*
+ * actions.c: what each named action does.  Protocol steps go to the
+ * session (some after a prompt), the rest change what is shown.  A step
+ * the server did not advertise is still started: the session writes the
+ * warning into the transcript and the status line shows it.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpscope/caps.h"
+#include "smtpscope/sasl.h"
+#include "smtpscope/session.h"
+#include "smtpscope/util.h"
+
+#include "tui-int.h"
+
+#define DEFAULT_MAIL_FROM	"<smtpscope@example.org>"
+#define DEFAULT_MESSAGE		"Subject: smtpscope test message\\n\\n" \
+				"This is a test message sent by smtpscope."
+
+static const char *const theme_cycle[] = {
+	"default", "light", "high-contrast", "monochrome"
+};
+
+/* Start a step; a refusal to start goes to the status line. */
+static void
+actions_start(struct tui *t, enum ss_step step, const char *arg)
+{
+	char	*err = NULL;
+
+	if (t->session == NULL) {
+		tui_set_status(t, TUI_ROLE_ERROR, "no session");
+		return;
+	}
+	t->warning[0] = '\0';
+	if (ss_session_start(t->session, step, arg, &err) != 0) {
+		tui_set_status(t, TUI_ROLE_ERROR, "%s: %s", ss_step_names[step],
+		    err != NULL ? err : "cannot start now");
+		free(err);
+		return;
+	}
+	tui_set_status(t, TUI_ROLE_STATUS, "%s ... (Esc cancels)",
+	    ss_step_names[step]);
+	t->was_busy = 1;
+	tui_sync(t);
+}
+
+/* AUTH, first prompt: the mechanism, advertised ones offered. */
+static void
+actions_auth(struct tui *t)
+{
+	const struct ss_caps	*caps = NULL;
+	const struct ss_cap	*auth = NULL;
+	const char *const	*mechs;
+	const char		*best;
+	size_t			 n, i, pre = 0;
+
+	if (t->dialog != NULL) {
+		caps = ss_dialog_current_caps(t->dialog);
+	}
+	if (caps != NULL) {
+		auth = ss_caps_find(caps, "AUTH");
+	}
+	tui_prompt_open(t, TUI_PROMPT_MECH, "AUTH mechanism:", "", 0);
+	if (auth != NULL && auth->nwords > 0) {
+		best = ss_sasl_choose(auth->words, auth->nwords);
+		for (i = 0; best != NULL && i < auth->nwords; i++) {
+			if (ss_strcasecmp(auth->words[i], best) == 0) {
+				pre = i;
+			}
+		}
+		tui_prompt_choices(t, (const char *const *)auth->words,
+		    auth->nwords, pre);
+		return;
+	}
+	mechs = ss_sasl_client_mechs(&n);
+	tui_prompt_choices(t, mechs, n, 0);
+	tui_set_status(t, TUI_ROLE_WARNING, "the server did not advertise "
+	    "AUTH here; you may try anyway");
+}
+
+/* Turn the two characters "\n" into line ends (the DATA prompt). */
+static char *
+actions_unescape_message(const char *s)
+{
+	struct ss_buf	b;
+
+	ss_buf_init(&b);
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] == 'n') {
+			ss_buf_addc(&b, '\n');
+			s++;
+		} else {
+			ss_buf_addc(&b, *s);
+		}
+	}
+	return ss_buf_steal(&b);
+}
+
+/* The RCPT prefill: configured, or the postmaster of the host. */
+static void
+actions_rcpt(struct tui *t)
+{
+	char	*s;
+
+	if (t->cfg != NULL && t->cfg->rcpt_to != NULL) {
+		tui_prompt_open(t, TUI_PROMPT_RCPT, "RCPT TO:",
+		    t->cfg->rcpt_to, 0);
+		return;
+	}
+	if (t->cfg != NULL && t->cfg->host != NULL) {
+		xasprintf(&s, "<postmaster@%s>", t->cfg->host);
+	} else {
+		s = xstrdup("<postmaster>");
+	}
+	tui_prompt_open(t, TUI_PROMPT_RCPT, "RCPT TO:", s, 0);
+	free(s);
+}
+
+/* The answer to a prompt. */
+void
+tui_actions_prompt_done(struct tui *t, enum tui_prompt_kind kind,
+    const char *text)
+{
+	char	*body;
+
+	switch (kind) {
+	case TUI_PROMPT_MECH:
+		ss_strlcpy(t->auth_mech, text, sizeof t->auth_mech);
+		tui_prompt_open(t, TUI_PROMPT_USER, "AUTH user name:",
+		    t->auth_user != NULL ? t->auth_user : t->cfg != NULL &&
+		    t->cfg->user != NULL ? t->cfg->user : "", 0);
+		break;
+	case TUI_PROMPT_USER:
+		ss_free_secret(t->auth_user);
+		t->auth_user = xstrdup(text);
+		tui_prompt_open(t, TUI_PROMPT_PASSWORD, "AUTH password:", "",
+		    1);
+		break;
+	case TUI_PROMPT_PASSWORD:
+		if (t->session != NULL) {
+			ss_session_set_credentials(t->session, t->auth_user,
+			    *text != '\0' ? text : NULL);
+		}
+		actions_start(t, SS_STEP_AUTH, t->auth_mech[0] != '\0' ?
+		    t->auth_mech : NULL);
+		break;
+	case TUI_PROMPT_MAIL:
+		actions_start(t, SS_STEP_MAIL, text);
+		break;
+	case TUI_PROMPT_RCPT:
+		actions_start(t, SS_STEP_RCPT, text);
+		break;
+	case TUI_PROMPT_DATA:
+		body = actions_unescape_message(text);
+		actions_start(t, SS_STEP_DATA, body);
+		free(body);
+		break;
+	case TUI_PROMPT_RAW:
+		if (*text != '\0') {
+			actions_start(t, SS_STEP_RAW, text);
+		}
+		break;
+	case TUI_PROMPT_SEARCH:
+		ss_strlcpy(t->search, text, sizeof t->search);
+		t->search_active = *text != '\0';
+		t->focus = t->explain_from = TUI_PANE_WIRE;
+		if (t->search_active && !tui_wire_search(t, 1)) {
+			tui_set_status(t, TUI_ROLE_WARNING, "not found: %s",
+			    t->search);
+		} else if (t->search_active) {
+			tui_set_status(t, TUI_ROLE_STATUS, "search: n next, N "
+			    "previous, Esc ends the search (then n is NOOP)");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* q: send QUIT first when connected, then leave. */
+static void
+actions_quit(struct tui *t)
+{
+	if (t->quitting || t->session == NULL ||
+	    t->state == SS_STATE_IDLE || t->state == SS_STATE_CLOSED ||
+	    t->state == SS_STATE_CONNECTING) {
+		t->done = 1;
+		return;
+	}
+	if (t->busy) {
+		ss_session_cancel(t->session);
+		tui_sync(t);
+	}
+	t->quitting = 1;
+	actions_start(t, SS_STEP_QUIT, NULL);
+	if (!t->busy) {
+		t->done = 1;
+	}
+	tui_set_status(t, TUI_ROLE_STATUS, "sending QUIT before leaving "
+	    "(q again leaves at once)");
+}
+
+/* Esc: the innermost thing open closes. */
+static void
+actions_cancel(struct tui *t)
+{
+	if (t->overlay != TUI_OVERLAY_NONE) {
+		t->overlay = TUI_OVERLAY_NONE;
+	} else if (t->search_active) {
+		t->search_active = 0;
+		tui_set_status(t, TUI_ROLE_STATUS, "search ended");
+	} else if (t->busy && t->session != NULL) {
+		ss_session_cancel(t->session);
+		tui_sync(t);
+	}
+}
+
+/* Open an overlay, or close it if it is the one open. */
+static void
+actions_overlay(struct tui *t, enum tui_overlay o)
+{
+	t->overlay = t->overlay == o ? TUI_OVERLAY_NONE : o;
+	t->overlay_top = 0;
+}
+
+/* Move the focus forwards or backwards over panes with room. */
+static void
+actions_focus(struct tui *t, int delta)
+{
+	const struct tui_rect	*r;
+	int			 i, p = t->focus;
+
+	for (i = 0; i < TUI_PANE_LAST; i++) {
+		p = (p + TUI_PANE_LAST + delta) % TUI_PANE_LAST;
+		r = p == TUI_PANE_WIRE ? &t->layout.wire : p == TUI_PANE_CAPS ?
+		    &t->layout.caps : &t->layout.explain;
+		if (r->h > 1) {
+			break;
+		}
+	}
+	t->focus = p;
+	if (p != TUI_PANE_EXPLAIN) {
+		t->explain_from = p;
+	}
+	t->explain_top = 0;
+}
+
+/* The next theme of the cycle; a bad file keeps the current one. */
+static void
+actions_theme(struct tui *t)
+{
+	char	*err = NULL;
+
+	t->theme_index = (t->theme_index + 1) % SS_NITEMS(theme_cycle);
+	if (tui_theme_load(&t->theme, theme_cycle[t->theme_index], &err) != 0) {
+		tui_set_status(t, TUI_ROLE_ERROR, "%s (theme kept)", err);
+		free(err);
+		return;
+	}
+	if (t->apply_theme != NULL) {
+		t->apply_theme(&t->theme);
+	}
+	tui_set_status(t, TUI_ROLE_STATUS, "theme: %s", t->theme.name);
+}
+
+/* Go on past a failed certificate verification, knowingly. */
+static void
+actions_accept(struct tui *t)
+{
+	if (!tui_verify_pending(t) || t->session == NULL) {
+		tui_set_status(t, TUI_ROLE_STATUS, "nothing to accept: no "
+		    "certificate failed verification");
+		return;
+	}
+	ss_session_accept_unverified(t->session);
+	tui_sync(t);
+	tui_set_status(t, TUI_ROLE_WARNING, "going on WITHOUT a verified "
+	    "certificate, as you chose; next: e for EHLO");
+}
+
+/* Prompts that start a step. */
+static void
+actions_prompt_step(struct tui *t, enum tui_action a)
+{
+	switch (a) {
+	case TUI_ACT_AUTH:
+		actions_auth(t);
+		break;
+	case TUI_ACT_MAIL:
+		tui_prompt_open(t, TUI_PROMPT_MAIL, "MAIL FROM:",
+		    t->cfg != NULL && t->cfg->mail_from != NULL ?
+		    t->cfg->mail_from : DEFAULT_MAIL_FROM, 0);
+		break;
+	case TUI_ACT_RCPT:
+		actions_rcpt(t);
+		break;
+	case TUI_ACT_DATA:
+		tui_prompt_open(t, TUI_PROMPT_DATA, "message (\\n = new "
+		    "line):", DEFAULT_MESSAGE, 0);
+		break;
+	case TUI_ACT_RAW:
+		tui_prompt_open(t, TUI_PROMPT_RAW, "raw line:", "", 0);
+		break;
+	case TUI_ACT_SEARCH:
+		tui_prompt_open(t, TUI_PROMPT_SEARCH, "search:", t->search, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Run an action. */
+void
+tui_do(struct tui *t, enum tui_action a)
+{
+	static const enum ss_step steps[TUI_ACT_LAST] = {
+		[TUI_ACT_CONNECT] = SS_STEP_CONNECT,
+		[TUI_ACT_EHLO] = SS_STEP_EHLO,
+		[TUI_ACT_HELO] = SS_STEP_HELO,
+		[TUI_ACT_STARTTLS] = SS_STEP_STARTTLS,
+		[TUI_ACT_RSET] = SS_STEP_RSET,
+		[TUI_ACT_NOOP] = SS_STEP_NOOP,
+		[TUI_ACT_SEND_QUIT] = SS_STEP_QUIT,
+	};
+
+	switch (a) {
+	case TUI_ACT_CONNECT:
+	case TUI_ACT_EHLO:
+	case TUI_ACT_HELO:
+	case TUI_ACT_STARTTLS:
+	case TUI_ACT_RSET:
+	case TUI_ACT_NOOP:
+	case TUI_ACT_SEND_QUIT:
+		actions_start(t, steps[a], NULL);
+		break;
+	case TUI_ACT_AUTH:
+	case TUI_ACT_MAIL:
+	case TUI_ACT_RCPT:
+	case TUI_ACT_DATA:
+	case TUI_ACT_RAW:
+	case TUI_ACT_SEARCH:
+		actions_prompt_step(t, a);
+		break;
+	case TUI_ACT_ACCEPT:
+		actions_accept(t);
+		break;
+	case TUI_ACT_CANCEL:
+		actions_cancel(t);
+		break;
+	case TUI_ACT_COMPARE:
+		actions_overlay(t, TUI_OVERLAY_COMPARE);
+		break;
+	case TUI_ACT_CERT:
+		actions_overlay(t, TUI_OVERLAY_CERT);
+		break;
+	case TUI_ACT_HELP:
+		actions_overlay(t, TUI_OVERLAY_HELP);
+		break;
+	case TUI_ACT_TIMES:
+		t->show_times = !t->show_times;
+		break;
+	case TUI_ACT_BODIES:
+		t->expand_bodies = !t->expand_bodies;
+		tui_wire_rebuild(t);
+		break;
+	case TUI_ACT_SEARCH_NEXT:
+	case TUI_ACT_SEARCH_PREV:
+		if (!tui_wire_search(t, a == TUI_ACT_SEARCH_NEXT ? 1 : -1)) {
+			tui_set_status(t, TUI_ROLE_WARNING, "not found: %s",
+			    t->search);
+		}
+		break;
+	case TUI_ACT_FOCUS:
+	case TUI_ACT_FOCUS_BACK:
+		actions_focus(t, a == TUI_ACT_FOCUS ? 1 : -1);
+		break;
+	case TUI_ACT_THEME:
+		actions_theme(t);
+		break;
+	case TUI_ACT_REDRAW:
+		t->redraw_all = 1;
+		break;
+	case TUI_ACT_QUIT:
+		actions_quit(t);
+		break;
+	default:
+		break;
+	}
+}
