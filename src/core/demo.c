@@ -47,7 +47,7 @@
 
 #define SS_DEMO_LINE_MAX	1000	/* octets with CRLF, RFC 5321 4.5.3.1 */
 #define SS_DEMO_IN_MAX		4096	/* input buffer, fixed per client */
-#define SS_DEMO_OUT_MAX		65536	/* stop reading above this output */
+#define SS_DEMO_OUT_MAX		(63 * 1024) /* no new replies above this */
 #define SS_DEMO_TLS_CHUNK	16384	/* one TLS record of plaintext */
 #define SS_DEMO_MAX_ERRORS	20	/* bad commands before 421 */
 #define SS_DEMO_MAX_LONG	3	/* over-long lines before 421 */
