@@ -24,6 +24,9 @@ size_t	ss_demo_profile_count(void);
 const struct ss_demo_profile *ss_demo_profile_at(size_t);
 const char *ss_demo_profile_name(const struct ss_demo_profile *);
 const char *ss_demo_profile_summary(const struct ss_demo_profile *);
+/* Does the profile speak TLS from the first byte?  (--demo implicit-tls
+ * must then connect with implicit TLS, as to port 465.) */
+int	ss_demo_profile_implicit_tls(const struct ss_demo_profile *);
 
 struct ss_demo_config {
 	const char	*listen;	/* "127.0.0.1:2525"; port 0 = any */

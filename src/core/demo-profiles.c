@@ -259,6 +259,13 @@ ss_demo_profile_name(const struct ss_demo_profile *p)
 	return p->name;
 }
 
+/* Whether a client must start TLS before the banner. */
+int
+ss_demo_profile_implicit_tls(const struct ss_demo_profile *p)
+{
+	return p->implicit_tls;
+}
+
 /* One line saying what the profile shows. */
 const char *
 ss_demo_profile_summary(const struct ss_demo_profile *p)

@@ -67,6 +67,9 @@ test_lookup(void **state)
 	assert_null(ss_demo_profile_find("no-such-profile"));
 	assert_null(ss_demo_profile_find(""));
 	assert_null(ss_demo_profile_find(NULL));
+	assert_true(ss_demo_profile_implicit_tls(
+	    ss_demo_profile_find("implicit-tls")));
+	assert_false(ss_demo_profile_implicit_tls(ss_demo_profile_at(0)));
 }
 
 /* An unknown profile name is refused with the list of real ones. */
