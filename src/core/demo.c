@@ -152,8 +152,6 @@ struct ss_demo_mech {
 			    const char *);
 };
 
-static void	ss_demo_close(struct ss_demo *, struct ss_demo_client *);
-
 /* Append one line to the demo's log file, if it keeps one. */
 static void __attribute__((format(printf, 3, 4)))
 ss_demo_log(struct ss_demo *d, const struct ss_demo_client *c,
@@ -365,6 +363,14 @@ ss_demo_account_ok(const char *user, size_t ulen, const char *pass,
 	    memcmp(pass, SS_DEMO_PASSWORD, plen) == 0;
 }
 
+/* Wipe and free a buffer that held a decoded AUTH answer. */
+static void
+ss_demo_forget(struct ss_buf *b)
+{
+	ss_wipe(b->data, b->cap);
+	ss_buf_finish(b);
+}
+
 /* PLAIN (RFC 4616): authzid NUL authcid NUL password. */
 static void
 ss_demo_plain_answer(struct ss_demo *d, struct ss_demo_client *c,
@@ -378,7 +384,7 @@ ss_demo_plain_answer(struct ss_demo *d, struct ss_demo_client *c,
 	if (ss_demo_decode(b64, &b) == -1) {
 		ss_demo_auth_abort(c);
 		ss_demo_error(c, "501 5.5.2 cannot decode the base64 answer");
-		ss_buf_finish(&b);
+		ss_demo_forget(&b);
 		return;
 	}
 	end = b.data + b.len;
@@ -389,9 +395,7 @@ ss_demo_plain_answer(struct ss_demo *d, struct ss_demo_client *c,
 		    0) && ss_demo_account_ok(authcid, pass - authcid, pass + 1,
 		    end - pass - 1);
 	}
-	if (b.data != NULL)
-		ss_wipe(b.data, b.len);
-	ss_buf_finish(&b);
+	ss_demo_forget(&b);
 	ss_demo_auth_done(d, c, ok);
 }
 
@@ -417,26 +421,23 @@ ss_demo_login_answer(struct ss_demo *d, struct ss_demo_client *c,
 	int		ok;
 
 	ss_buf_init(&b);
-	if (ss_demo_decode(b64, &b) == -1 || memchr(b.data == NULL ? "" :
-	    b.data, '\0', b.len) != NULL) {
+	if (ss_demo_decode(b64, &b) == -1 ||
+	    memchr(b.data, '\0', b.len) != NULL) {
 		ss_demo_auth_abort(c);
 		ss_demo_error(c, "501 5.5.2 cannot decode the base64 answer");
-		ss_buf_finish(&b);
+		ss_demo_forget(&b);
 		return;
 	}
 	if (c->auth_step++ == 0) {
-		ss_strlcpy(c->auth_user, b.len > 0 ? b.data : "",
-		    sizeof(c->auth_user));
+		ss_strlcpy(c->auth_user, b.data, sizeof(c->auth_user));
 		c->state = SS_DEMO_AUTH;
 		ss_demo_reply(c, "334 UGFzc3dvcmQ6");	/* "Password:" */
 	} else {
 		ok = ss_demo_account_ok(c->auth_user, strlen(c->auth_user),
-		    b.len > 0 ? b.data : "", b.len);
+		    b.data, b.len);
 		ss_demo_auth_done(d, c, ok);
 	}
-	if (b.data != NULL)
-		ss_wipe(b.data, b.len);
-	ss_buf_finish(&b);
+	ss_demo_forget(&b);
 }
 
 /* AUTH LOGIN [user-in-base64]. */
@@ -501,7 +502,7 @@ ss_demo_cram_answer(struct ss_demo *d, struct ss_demo_client *c,
 		    b.data + b.len - sp - 1 == 32 &&
 		    ss_strncasecmp(sp + 1, hex, 32) == 0;
 	}
-	ss_buf_finish(&b);
+	ss_demo_forget(&b);
 	ss_demo_auth_done(d, c, ok);
 }
 
