@@ -76,6 +76,8 @@ struct ss_dialog {
 						      its bytes arrive, -1 */
 	long			 reply_first_line; /* first line of the reply
 						      being received, -1 */
+	size_t			 early_too_long; /* open lines of this reply
+						    already flagged too long */
 
 	/* Per connection. */
 	int			 connected;
@@ -102,6 +104,7 @@ struct ss_dialog {
 
 static void dialog_connection_closed(struct ss_dialog *,
 	    const struct ss_event *);
+static void dialog_anomaly(struct ss_dialog *, enum ss_anomaly);
 
 /* Forget what a connection taught: a new one starts from nothing. */
 static void
@@ -132,6 +135,7 @@ dialog_reset_connection(struct ss_dialog *d)
 	d->server_partial_dropped = 0;
 	d->server_open_line = -1;
 	d->reply_first_line = -1;
+	d->early_too_long = 0;
 }
 
 /* Make an empty dialog. */
@@ -374,6 +378,28 @@ dialog_server_keep(struct ss_dialog *d, const char *p, size_t n)
 	ss_buf_add(&d->server_partial, p, n);
 }
 
+/*
+ * A line still open past the length limit is flagged at once: a hostile
+ * server that sends megabytes without a line end must not look clean while
+ * it does.  The parser flags it again when the reply ends; that count
+ * replaces this one.
+ */
+static void
+dialog_flag_open_line(struct ss_dialog *d, int terminated, unsigned extra)
+{
+	struct ss_line	*l = &d->lines[d->server_open_line];
+
+	if (terminated || (extra & SS_LINE_DISCARDED) ||
+	    (l->anomalies & SS_ANOM_BIT(SS_ANOM_LINE_TOO_LONG)) ||
+	    d->server_partial.len + d->server_partial_dropped <=
+	    SS_REPLY_LINE_MAX) {
+		return;
+	}
+	l->anomalies |= SS_ANOM_BIT(SS_ANOM_LINE_TOO_LONG);
+	dialog_anomaly(d, SS_ANOM_LINE_TOO_LONG);
+	d->early_too_long++;
+}
+
 /* Show (or update) the server line being received. */
 static void
 dialog_server_show(struct ss_dialog *d, const struct ss_event *ev,
@@ -392,6 +418,7 @@ dialog_server_show(struct ss_dialog *d, const struct ss_event *ev,
 		d->server_open_line = (long)dialog_add_line(d, ev, flags,
 		    d->server_partial.data, n);
 	}
+	dialog_flag_open_line(d, terminated, extra);
 	if (d->reply_first_line < 0 && !(extra & SS_LINE_DISCARDED)) {
 		d->reply_first_line = d->server_open_line;
 	}
@@ -552,6 +579,8 @@ dialog_reply_done(struct ss_dialog *d, const struct ss_event *ev,
 	x->reply_us = ev->t_us;
 	x->phase = dialog_phase_now(d);
 	x->first_line = d->reply_first_line;
+	d->anomaly_counts[SS_ANOM_LINE_TOO_LONG] -= d->early_too_long;
+	d->early_too_long = 0;
 	for (a = 0; a < SS_ANOM_LAST; a++) {
 		if (r->anomalies & SS_ANOM_BIT(a)) {
 			dialog_anomaly(d, (enum ss_anomaly)a);
@@ -641,6 +670,10 @@ dialog_tls_record(struct ss_dialog *d, const struct ss_event *ev)
 		t->started = 1;
 		free(t->sni);
 		t->sni = dialog_word(ev->data, "sni");
+		if (t->sni != NULL && strcmp(t->sni, "none") == 0) {
+			free(t->sni);	/* an address: no SNI was sent */
+			t->sni = NULL;
+		}
 		t->implicit = strstr(ev->data, "implicit") != NULL;
 		/* Whatever the peer sent in plaintext is now history. */
 		d->discard_rest = 0;

@@ -286,6 +286,20 @@ ss_session_destroy(struct ss_session *s)
 	free(s);
 }
 
+/* A step by its name, case-insensitive; SS_STEP_LAST if unknown. */
+enum ss_step
+ss_step_from_name(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < SS_STEP_LAST; i++) {
+		if (ss_strcasecmp(name, ss_step_names[i]) == 0) {
+			return (enum ss_step)i;
+		}
+	}
+	return SS_STEP_LAST;
+}
+
 /* Accessors. */
 struct ss_transcript *
 ss_session_transcript(struct ss_session *s)
@@ -841,11 +855,29 @@ session_send_body(struct ss_session *s)
 	session_expect_reply(s);
 }
 
+/* How a message names the command a reply answered. */
+static const char *
+session_step_label(const struct ss_session *s, const struct ss_exchange *x,
+    char *buf, size_t len)
+{
+	switch (x->verb) {
+	case SS_VERB_BODY:
+		return "the message";
+	case SS_VERB_AUTH:
+	case SS_VERB_SASL:
+		snprintf(buf, len, "AUTH %s", ss_dialog_auth_mech(s->dialog));
+		return buf;
+	default:
+		return x->command != NULL ? x->command : "the command";
+	}
+}
+
 /* The step's command has its reply: what now? */
 static void
 session_on_reply(struct ss_session *s, const struct ss_exchange *x)
 {
 	const struct ss_reply	*r = x->reply;
+	char			 label[64];
 
 	session_set_state(s, SS_STATE_READY);
 	s->code = r->code;
@@ -867,8 +899,8 @@ session_on_reply(struct ss_session *s, const struct ss_exchange *x)
 		session_send_body(s);
 		return;
 	}
-	session_finish_by_code(s, r, x->verb == SS_VERB_BODY ?
-	    "message" : x->command);
+	session_finish_by_code(s, r, session_step_label(s, x, label,
+	    sizeof(label)));
 	if (x->verb == SS_VERB_QUIT && r->code == 221) {
 		session_close(s, "connection closed after QUIT");
 	}
