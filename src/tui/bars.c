@@ -55,46 +55,83 @@ bars_verdict(const struct ss_tls_summary *s, enum tui_role *role)
 	    "cert NOT verified";
 }
 
-/* The header: smtpscope, target, address, state, TLS, verdict. */
-void
-tui_bars_header(struct tui *t, struct tui_canvas *cv)
+/* TLS version and verdict first (they matter most), cipher last. */
+static int
+bars_tls(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
+    int x)
 {
-	const struct tui_rect		*r = &t->layout.header;
 	const struct ss_tls_summary	*s = NULL;
-	const char			*label, *verdict;
+	const char			*verdict;
 	enum tui_role			 vrole;
-	int				 x;
 
-	tui_canvas_fill(cv, r, TUI_ROLE_HEADER);
-	x = tui_canvas_str(cv, r, r->x + 1, r->y, TUI_ROLE_HEADER,
-	    "smtpscope  ");
-	label = t->cfg != NULL && t->cfg->target_label != NULL ?
-	    t->cfg->target_label : "";
-	x = tui_canvas_wire(cv, r, x, r->y, TUI_ROLE_HEADER, label,
-	    strlen(label));
-	if (t->peer[0] != '\0') {
-		x = tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER,
-		    " (%s)", t->peer);
-	}
-	x = tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER, "  %s",
-	    t->busy ? "busy" : ss_state_names[t->state]);
 	if (t->dialog != NULL) {
 		s = ss_dialog_tls(t->dialog);
 	}
-	if (s != NULL && s->established && s->version != NULL) {
-		x = tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER,
-		    "  %s %s", s->version, s->cipher ? s->cipher : "");
-	} else if (t->state != SS_STATE_IDLE) {
-		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER,
-		    "  no TLS");
+	if (s == NULL || !s->established || s->version == NULL) {
+		if (t->state != SS_STATE_IDLE) {
+			x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER,
+			    "  no TLS");
+		}
+		return x;
 	}
+	x = tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER, "  %s",
+	    s->version);
 	if ((verdict = bars_verdict(s, &vrole)) != NULL) {
-		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, "  ");
+		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, " ");
 		x = tui_canvas_str(cv, r, x, r->y, vrole, verdict);
 	}
-	if (t->busy && r->w > 2) {
-		tui_canvas_printf(cv, r, r->x + r->w - 2, r->y,
-		    TUI_ROLE_HEADER, "%c", spinner_frames[t->spinner % 4]);
+	if (s->cipher != NULL) {
+		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, "  ");
+		x = tui_canvas_wire(cv, r, x, r->y, TUI_ROLE_HEADER, s->cipher,
+		    strlen(s->cipher));
+	}
+	return x;
+}
+
+/* The header: smtpscope, target, state, TLS and verdict, address. */
+void
+tui_bars_header(struct tui *t, struct tui_canvas *cv)
+{
+	struct tui_rect	 r = t->layout.header;
+	const char	*label;
+	int		 x;
+
+	tui_canvas_fill(cv, &r, TUI_ROLE_HEADER);
+	if (t->busy && r.w > 2) {
+		tui_canvas_printf(cv, &r, r.x + r.w - 2, r.y, TUI_ROLE_HEADER,
+		    "%c", spinner_frames[t->spinner % 4]);
+		r.w -= 3;
+	}
+	x = tui_canvas_str(cv, &r, r.x + 1, r.y, TUI_ROLE_HEADER,
+	    "smtpscope  ");
+	label = t->cfg != NULL && t->cfg->target_label != NULL ?
+	    t->cfg->target_label : "";
+	x = tui_canvas_wire(cv, &r, x, r.y, TUI_ROLE_HEADER, label,
+	    strlen(label));
+	x = tui_canvas_printf(cv, &r, x, r.y, TUI_ROLE_HEADER, "  %s",
+	    t->busy ? "busy" : ss_state_names[t->state]);
+	x = bars_tls(t, cv, &r, x);
+	if (t->peer[0] != '\0') {
+		tui_canvas_printf(cv, &r, x, r.y, TUI_ROLE_HEADER, "  [%s]",
+		    t->peer);
+	}
+}
+
+/* The note (the demo's user and password) at the right, if it fits. */
+static void
+bars_note(struct tui *t, struct tui_canvas *cv, int x)
+{
+	const struct tui_rect	*r = &t->layout.status;
+	const char		*note;
+	int			 w;
+
+	if (t->cfg == NULL || (note = t->cfg->note) == NULL) {
+		return;
+	}
+	w = tui_canvas_width(note, strlen(note));
+	if (x + 2 + w <= r->x + r->w - 1) {
+		tui_canvas_wire(cv, r, r->x + r->w - w - 1, r->y, TUI_ROLE_DIM,
+		    note, strlen(note));
 	}
 }
 
@@ -113,8 +150,14 @@ tui_bars_status(struct tui *t, struct tui_canvas *cv)
 		x = tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_STATUS, "%c ",
 		    spinner_frames[t->spinner % 4]);
 	}
-	tui_canvas_wire(cv, r, x, r->y, t->status_role, t->status,
+	if (t->warning[0] != '\0') {
+		x = tui_canvas_wire(cv, r, x, r->y, TUI_ROLE_WARNING,
+		    t->warning, strlen(t->warning));
+		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_STATUS, "  ");
+	}
+	x = tui_canvas_wire(cv, r, x, r->y, t->status_role, t->status,
 	    strlen(t->status));
+	bars_note(t, cv, x);
 }
 
 /* Did verification fail, with the user not yet past it? */
@@ -145,7 +188,7 @@ tui_bars_valid(const struct tui *t, enum tui_action a)
 	if (t->state == SS_STATE_IDLE || t->state == SS_STATE_CLOSED) {
 		now |= TUI_WHEN_OFFLINE;
 	}
-	if (!t->busy && t->state == SS_STATE_READY) {
+	if (!t->busy && t->state == SS_STATE_READY && !tui_verify_pending(t)) {
 		now |= TUI_WHEN_READY;
 	}
 	if (t->busy) {

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "smtpscope/text.h"
 #include "smtpscope/util.h"
@@ -50,20 +49,14 @@ canvas_decode(const unsigned char *s, size_t len, unsigned *cp)
 	return n;
 }
 
-/* Cells a code point takes: 0 for combining marks, else 1 or 2. */
+/* Cells a character takes: 0 for combining marks, else 1 or 2 (the
+ * core's table, so the result does not depend on the locale). */
 static int
-canvas_cp_width(unsigned cp)
+canvas_cp_width(const char *s, size_t len)
 {
-	int	w;
+	size_t	w = ss_text_width(s, len);
 
-	if (cp < 0x80) {
-		return 1;
-	}
-	w = wcwidth((wchar_t)cp);
-	if (w < 0) {
-		return 1;
-	}
-	return w > 2 ? 2 : w;
+	return w > 2 ? 2 : (int)w;
 }
 
 /* Split one safe run into clusters (a base and its combining marks). */
@@ -80,12 +73,12 @@ canvas_piece(enum ss_text_piece piece, const char *s, size_t len, void *arg)
 	for (i = 0; i < len; ) {
 		start = i;
 		n = canvas_decode((const unsigned char *)s + i, len - i, &cp);
-		w = canvas_cp_width(cp);
+		w = canvas_cp_width(s + i, n);
 		i += n;
 		while (i < len && i - start < CLUSTER_MAX - 4) {
 			n = canvas_decode((const unsigned char *)s + i,
 			    len - i, &cp);
-			if (canvas_cp_width(cp) != 0) {
+			if (canvas_cp_width(s + i, n) != 0) {
 				break;
 			}
 			i += n;
@@ -359,4 +352,22 @@ tui_flow_finish(struct tui_flow *f)
 		return f->line;
 	}
 	return f->lines;
+}
+
+/* Untrusted text of several lines: each line escaped, '\n' breaks. */
+void
+tui_flow_lines(struct tui_flow *f, enum tui_role role, const char *s)
+{
+	const char	*nl;
+
+	while (*s != '\0') {
+		nl = strchr(s, '\n');
+		tui_flow_add(f, role, TUI_ROLE_ESCAPE, s,
+		    nl != NULL ? (size_t)(nl - s) : strlen(s));
+		if (nl == NULL || nl[1] == '\0') {
+			break;
+		}
+		tui_flow_newline(f);
+		s = nl + 1;
+	}
 }

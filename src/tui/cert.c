@@ -78,8 +78,7 @@ cert_verdict(struct tui *t, struct tui_flow *f,
 	} else {
 		tui_flow_adds(f, TUI_ROLE_ERROR, "NOT verified: ");
 		if (s->verify_text != NULL) {
-			tui_flow_add(f, TUI_ROLE_NORMAL, TUI_ROLE_ESCAPE,
-			    s->verify_text, strlen(s->verify_text));
+			tui_flow_lines(f, TUI_ROLE_NORMAL, s->verify_text);
 		}
 		tui_flow_newline(f);
 		tui_flow_adds(f, TUI_ROLE_DIM, s->verify_ignored ?

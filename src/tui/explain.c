@@ -131,6 +131,15 @@ explain_ehlo_line(struct tui_flow *f, const struct ss_line *l)
 		return;
 	}
 	explain_word(l->bytes, l->len, 4, kw, sizeof kw);
+	if (ss_kb_keyword(kw) == NULL) {
+		tui_flow_newline(f);
+		tui_flow_add(f, TUI_ROLE_HEADING, TUI_ROLE_ESCAPE, kw,
+		    strlen(kw));
+		tui_flow_adds(f, TUI_ROLE_DIM, ": not a keyword smtpscope "
+		    "knows (a private extension, or a command advertised "
+		    "out of habit).");
+		tui_flow_newline(f);
+	}
 	explain_entry(f, kw, ss_kb_keyword(kw));
 	params = memchr(l->bytes + 4, ' ', l->len - 4);
 	ss_buf_init(&b);
@@ -229,8 +238,7 @@ explain_tls(struct tui *t, struct tui_flow *f)
 		tui_flow_adds(f, TUI_ROLE_ERROR, "The certificate was NOT "
 		    "verified: ");
 		if (s->verify_text != NULL) {
-			tui_flow_add(f, TUI_ROLE_NORMAL, TUI_ROLE_ESCAPE,
-			    s->verify_text, strlen(s->verify_text));
+			tui_flow_lines(f, TUI_ROLE_NORMAL, s->verify_text);
 		}
 	}
 	if (s->failure != NULL) {

@@ -14,6 +14,7 @@
 #include "tui-int.h"
 
 #define MIN_PANE	2	/* a title row and one row of content */
+#define MAX_CAPS	14	/* stacked capability pane rows at most */
 
 /* A rectangle, with negative sizes clamped to zero. */
 static struct tui_rect
@@ -21,8 +22,8 @@ layout_rect(int x, int y, int w, int h)
 {
 	struct tui_rect	r;
 
-	r.x = x;
-	r.y = y;
+	r.x = x > 0 ? x : 0;
+	r.y = y > 0 ? y : 0;
 	r.w = w > 0 ? w : 0;
 	r.h = h > 0 ? h : 0;
 	return r;
@@ -48,30 +49,36 @@ layout_wide(struct tui_layout *l)
 	l->stacked = 0;
 }
 
-/* Wire, capabilities and explain on top of one another. */
+/* Wire, capabilities and explain on top of one another.  The capability
+ * pane gets room for a usual EHLO list (8 rows at 80x24), the explain
+ * pane a quarter, the wire pane the rest. */
 static void
 layout_stacked(struct tui_layout *l)
 {
 	const struct tui_rect	*b = &l->body;
-	int			 wire_h, caps_h;
+	int			 wire_h, caps_h, explain_h;
 
 	if (b->h < 3 * MIN_PANE) {
 		wire_h = b->h;
-		caps_h = 0;
+		caps_h = explain_h = 0;
 	} else {
-		wire_h = b->h * 45 / 100;
-		caps_h = b->h * 30 / 100;
-		if (wire_h < MIN_PANE) {
-			wire_h = MIN_PANE;
+		caps_h = b->h * 2 / 5;
+		if (caps_h > MAX_CAPS) {
+			caps_h = MAX_CAPS;
 		}
+		explain_h = b->h / 4;
 		if (caps_h < MIN_PANE) {
 			caps_h = MIN_PANE;
 		}
+		if (explain_h < MIN_PANE) {
+			explain_h = MIN_PANE;
+		}
+		wire_h = b->h - caps_h - explain_h;
 	}
 	l->wire = layout_rect(b->x, b->y, b->w, wire_h);
 	l->caps = layout_rect(b->x, b->y + wire_h, b->w, caps_h);
 	l->explain = layout_rect(b->x, b->y + wire_h + caps_h, b->w,
-	    b->h - wire_h - caps_h);
+	    explain_h);
 	l->stacked = 1;
 }
 

@@ -204,13 +204,11 @@ loop_once(struct tui *t, uint64_t quit_deadline)
 
 /* The first words in the status line. */
 static void
-loop_greet(struct tui *t, const struct tui_config *cfg, const char *theme_err)
+loop_greet(struct tui *t, const char *theme_err)
 {
 	if (theme_err != NULL) {
 		tui_set_status(t, TUI_ROLE_ERROR, "%s (using the default "
 		    "theme)", theme_err);
-	} else if (cfg->note != NULL) {
-		tui_set_status(t, TUI_ROLE_STATUS, "%s   (? help)", cfg->note);
 	} else {
 		tui_set_status(t, TUI_ROLE_STATUS, "? lists the keys");
 	}
@@ -244,7 +242,7 @@ tui_run(struct ss_session *session, const struct tui_config *cfg)
 	tui_curses_apply_theme(&t.theme);
 	tui_sync(&t);
 	loop_size(&t);
-	loop_greet(&t, cfg, theme_err);
+	loop_greet(&t, theme_err);
 	free(theme_err);
 	if (cfg->connect_now) {
 		tui_do(&t, TUI_ACT_CONNECT);

@@ -192,6 +192,8 @@ void	tui_flow_add(struct tui_flow *, enum tui_role, enum tui_role,
 void	tui_flow_adds(struct tui_flow *, enum tui_role, const char *);
 void	tui_flow_printf(struct tui_flow *, enum tui_role, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Untrusted text of several lines ('\n' starts a new line). */
+void	tui_flow_lines(struct tui_flow *, enum tui_role, const char *);
 void	tui_flow_newline(struct tui_flow *);
 int	tui_flow_finish(struct tui_flow *);
 
@@ -256,7 +258,8 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 #define TUI_ACTIONS							\
 	X(NONE,		"",		TUI_WHEN_NEVER,			\
 	    "does nothing")						\
-	X(CONNECT,	"connect",	TUI_WHEN_OFFLINE | TUI_WHEN_READY, \
+	X(CONNECT,	"connect",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
+	    TUI_WHEN_VERIFY,						\
 	    "connect, or reconnect (the transcript is kept)")		\
 	X(EHLO,		"EHLO",		TUI_WHEN_READY,			\
 	    "send EHLO and read the capabilities")			\
@@ -276,7 +279,7 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 	    "send RSET")						\
 	X(NOOP,		"NOOP",		TUI_WHEN_READY | TUI_WHEN_NEVER, \
 	    "send NOOP (while a search is active n finds the next match)") \
-	X(SEND_QUIT,	"QUIT",		TUI_WHEN_READY,			\
+	X(SEND_QUIT,	"QUIT",		TUI_WHEN_READY | TUI_WHEN_VERIFY, \
 	    "send QUIT and let the server close")			\
 	X(RAW,		"raw",		TUI_WHEN_READY,			\
 	    "type any line and send it as it is")			\

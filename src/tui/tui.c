@@ -113,9 +113,8 @@ tui_step_finished(struct tui *t)
 		break;
 	}
 	if (t->result == SS_RESULT_VERIFY) {
-		tui_set_status(t, role, "%s. Press A to go on knowingly, t to "
-		    "see the certificate, q to quit.", msg != NULL ? msg :
-		    "the certificate failed verification");
+		tui_set_status(t, role, "%s. A: go on anyway, t: details",
+		    msg != NULL ? msg : "the certificate failed verification");
 		return;
 	}
 	tui_set_status(t, role, "%s: %s", ss_result_names[t->result],

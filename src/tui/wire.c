@@ -224,7 +224,7 @@ wire_continues(const struct tui *t, size_t i)
 	l = ss_dialog_line(t->dialog, i);
 	p = ss_dialog_line(t->dialog, i - 1);
 	return l->dir == SS_DIR_CLIENT && p->dir == SS_DIR_CLIENT &&
-	    l->event == p->event && !(l->flags & SS_LINE_BODY);
+	    l->event == p->event;
 }
 
 /* The reply code a server line belongs to, or 0. */
@@ -361,6 +361,8 @@ wire_draw_line(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	marker = wire_marker(t, i, &mrole, &trole);
 	if (l->flags & SS_LINE_DISCARDED) {
 		trole = TUI_ROLE_DISCARDED;
+	} else if (l->flags & SS_LINE_REDACTED) {
+		trole = TUI_ROLE_REDACTED;
 	}
 	if (wire_matches(t, i)) {
 		mrole = TUI_ROLE_MATCH;
@@ -381,10 +383,6 @@ wire_draw_line(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	wire_line_bytes(t, i, &b);
 	x = tui_canvas_wire(cv, r, x, y, trole, b.data, b.len);
 	ss_buf_finish(&b);
-	if (l->flags & SS_LINE_REDACTED) {
-		x = tui_canvas_str(cv, r, x, y, TUI_ROLE_REDACTED,
-		    " [redacted]");
-	}
 	if (l->kind == SS_KIND_TLS_UP) {
 		while (x < r->x + r->w) {
 			x = tui_canvas_str(cv, r, x, y, trole, "=");
