@@ -733,8 +733,8 @@ test_garbage(void **state)
 	    "-----BEGIN CERTIFICATE-----\n", "-----END CERTIFICATE-----\n",
 	    "New, TLSv1.2, Cipher is X\n", "Verify return code: 18 (x)\n",
 	    "=== TLS started with cipher a:b:c\n", "Connected to ", "x",
-	    "Trying ", "...", "\xff", " ", "CONNECTED(", "SSL handshake has"
-	    " read" };
+	    "Trying ", "...", "\xff", " ", "CONNECTED(",
+	    "SSL handshake has read" };
 	struct ss_buf	b;
 	uint32_t	seed = 0x1badcafe;
 	size_t		round, i, n, f;
