@@ -481,6 +481,7 @@ ss_store_read_file(const char *path, size_t max, struct ss_buf *out,
 		}
 		ss_buf_add(out, chunk, (size_t)n);
 	}
+	ss_wipe(chunk, sizeof(chunk));	/* a pasted log may hold a secret */
 	close(fd);
 	return 0;
 }
@@ -505,6 +506,8 @@ ss_store_load(const char *path, enum ss_import_format format, char **err)
 	} else {
 		t = ss_import(text.data, text.len, format, path, err);
 	}
+	/* An imported log may hold an AUTH secret in clear until redacted. */
+	ss_wipe(text.data, text.len);
 	ss_buf_finish(&text);
 	return t;
 }
