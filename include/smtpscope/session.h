@@ -42,6 +42,10 @@ enum ss_step {
 	SS_STEP_HELP,
 	SS_STEP_QUIT,
 	SS_STEP_RAW,		/* one line typed by the user */
+	SS_STEP_PROBE_INJECT,	/* probe: "STARTTLS\r\nRSET" in one write;
+				   a reply inside TLS to the RSET means the
+				   server is open to command injection
+				   (CVE-2011-0411) */
 	SS_STEP_LAST
 };
 extern const char *const ss_step_names[SS_STEP_LAST];	/* "ehlo" */

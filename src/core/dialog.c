@@ -675,8 +675,14 @@ dialog_tls_record(struct ss_dialog *d, const struct ss_event *ev)
 			t->sni = NULL;
 		}
 		t->implicit = strstr(ev->data, "implicit") != NULL;
-		/* Whatever the peer sent in plaintext is now history. */
+		/*
+		 * Whatever the peer sent in plaintext is now history, and so
+		 * are commands pipelined after STARTTLS: a server must drop
+		 * them (RFC 3207 4.2), so an answer to one inside TLS is
+		 * unsolicited - the sign of command injection.
+		 */
 		d->discard_rest = 0;
+		d->head = d->nexchanges;
 		ss_reply_parser_reset(d->parser);
 		ss_buf_reset(&d->server_partial);
 		d->server_open_line = -1;

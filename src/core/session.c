@@ -33,7 +33,8 @@
 
 const char *const ss_step_names[SS_STEP_LAST] = {
 	"connect", "ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data",
-	"rset", "noop", "vrfy", "expn", "help", "quit", "raw"
+	"rset", "noop", "vrfy", "expn", "help", "quit", "raw",
+	"starttls-inject"
 };
 _Static_assert(SS_NITEMS(ss_step_names) == SS_STEP_LAST, "step names");
 
@@ -74,7 +75,11 @@ static const struct step_info {
 	[SS_STEP_HELP] = { "HELP", NULL, 0 },
 	[SS_STEP_QUIT] = { "QUIT", NULL, 0 },
 	[SS_STEP_RAW] = { NULL, NULL, 1 },
+	[SS_STEP_PROBE_INJECT] = { NULL, "STARTTLS", 0 },
 };
+
+/* How long the injection probe listens for an answer it should not get. */
+#define SESSION_PROBE_GRACE_MS	1500
 
 struct ss_session {
 	/* Configuration, owned copies. */
@@ -121,6 +126,8 @@ struct ss_session {
 	size_t			 step_exchange;	/* exchange that answers it */
 	uint64_t		 deadline;	/* 0: none */
 	struct ss_sasl		*sasl;
+	int			 probe_listening; /* injection probe after TLS */
+	size_t			 probe_mark;	/* exchanges before listening */
 
 	enum ss_result		 result;
 	char			*message;
@@ -363,6 +370,7 @@ session_finish(struct ss_session *s, enum ss_result result, int code,
 	s->result = result;
 	s->code = code;
 	s->step_active = 0;
+	s->probe_listening = 0;
 	s->deadline = 0;
 	if (s->step == SS_STEP_AUTH) {
 		ss_sasl_destroy(s->sasl);
@@ -553,6 +561,44 @@ session_record_tls(struct ss_session *s, uint32_t flags)
 	ss_buf_finish(&words);
 }
 
+/*
+ * The injection probe's second half: TLS is up and nothing was sent inside
+ * it.  Any reply now answers the RSET smuggled in with STARTTLS, which the
+ * server should have thrown away with the plaintext.
+ */
+static void
+session_probe_listen(struct ss_session *s)
+{
+	s->probe_listening = 1;
+	s->probe_mark = ss_dialog_exchange_count(s->dialog);
+	s->deadline = ss_now_us() + SESSION_PROBE_GRACE_MS * 1000ULL;
+	session_set_state(s, SS_STATE_READY);
+}
+
+/* Did an unsolicited reply arrive while the probe listened? */
+static void
+session_probe_verdict(struct ss_session *s, int final)
+{
+	size_t	i, n = ss_dialog_exchange_count(s->dialog);
+
+	for (i = s->probe_mark; i < n; i++) {
+		if (ss_dialog_exchange(s->dialog, i)->unsolicited) {
+			s->probe_listening = 0;
+			session_finish(s, SS_RESULT_OK, 0, "VULNERABLE: the server "
+			    "answered, inside TLS, the RSET sent in plaintext "
+			    "together with STARTTLS (command injection, "
+			    "CVE-2011-0411)");
+			return;
+		}
+	}
+	if (final) {
+		s->probe_listening = 0;
+		session_finish(s, SS_RESULT_OK, 0, "not vulnerable: the command "
+		    "sent together with STARTTLS was discarded, as RFC 3207 "
+		    "requires");
+	}
+}
+
 /* The handshake finished: verify, then go on or pause. */
 static void
 session_tls_up(struct ss_session *s)
@@ -575,6 +621,10 @@ session_tls_up(struct ss_session *s)
 		session_finish(s, SS_RESULT_VERIFY, 0, "the certificate of %s "
 		    "failed verification: %s", s->servername, words.data);
 		ss_buf_finish(&words);
+		return;
+	}
+	if (s->step == SS_STEP_PROBE_INJECT) {
+		session_probe_listen(s);
 		return;
 	}
 	if (s->step == SS_STEP_STARTTLS || !s->implicit_tls) {
@@ -972,6 +1022,9 @@ session_read(struct ss_session *s)
 			    "memory");
 			return;
 		}
+		if (s->probe_listening) {
+			session_probe_verdict(s, 0);
+		}
 		session_check_reply(s);
 	} while (s->tls != NULL && s->state != SS_STATE_HANDSHAKE &&
 	    ss_tls_pending(s->tls) > 0);
@@ -1191,6 +1244,17 @@ ss_session_start(struct ss_session *s, enum ss_step step, const char *arg,
 			s->step_active = 0;
 			return -1;
 		}
+	} else if (step == SS_STEP_PROBE_INJECT) {
+		/* Two commands in one write; the reply to wait for is the
+		 * STARTTLS one. */
+		session_send_line(s, "STARTTLS\r\nRSET", 14, 0, 0);
+		if (!s->step_active) {
+			return 0;
+		}
+		s->step_exchange = ss_dialog_exchange_count(s->dialog) - 2;
+		session_arm(s);
+		session_set_state(s, SS_STATE_WAITING);
+		return 0;
 	} else {
 		session_send_command(s, step, arg);
 	}
@@ -1306,6 +1370,10 @@ session_timed_out(struct ss_session *s)
 {
 	int	secs = (s->timeout_ms + 999) / 1000;
 
+	if (s->probe_listening) {
+		session_probe_verdict(s, 1);
+		return;
+	}
 	switch (s->state) {
 	case SS_STATE_CONNECTING:
 		session_close(s, NULL);
