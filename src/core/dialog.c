@@ -682,7 +682,9 @@ dialog_tls_record(struct ss_dialog *d, const struct ss_event *ev)
 		 * unsolicited - the sign of command injection.
 		 */
 		d->discard_rest = 0;
-		d->head = d->nexchanges;
+		if (d->head >= d->nexchanges || !d->exchanges[d->head].greeting) {
+			d->head = d->nexchanges;
+		}	/* else implicit TLS: the banner comes inside TLS */
 		ss_reply_parser_reset(d->parser);
 		ss_buf_reset(&d->server_partial);
 		d->server_open_line = -1;
