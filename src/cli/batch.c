@@ -113,7 +113,7 @@ cli_run_default(struct cli_run *run, const struct cli_options *o,
 		return;
 	if (cli_run_greet(run) != SS_RESULT_OK)
 		return;
-	if (!o->no_tls && !o->implicit_tls &&
+	if (!o->no_tls && !setup->cfg.implicit_tls &&
 	    (o->starttls || cli_run_offers(run, "STARTTLS"))) {
 		if (cli_run_step(run, SS_STEP_STARTTLS, NULL) != SS_RESULT_OK ||
 		    cli_run_greet(run) != SS_RESULT_OK)

@@ -141,7 +141,9 @@ cli_setup_init(struct cli_setup *s, const struct cli_options *o, int prompt)
 		    "%d; %s\n", s->port, s->note);
 	s->cfg.host = s->host;
 	s->cfg.port = s->port;
-	s->cfg.implicit_tls = o->implicit_tls;
+	/* A demo profile that speaks TLS first needs the client to as well. */
+	s->cfg.implicit_tls = o->implicit_tls || (s->demo != NULL &&
+	    ss_demo_profile_implicit_tls(ss_demo_profile(s->demo)));
 	s->cfg.no_verify = o->no_verify;
 	if (o->ca_file != NULL)
 		s->cfg.tls.ca_file = o->ca_file;
