@@ -56,8 +56,7 @@ tui_fail()
 	if [ -n "${TUI_SOCK:-}" ] && tmx has-session -t tui 2>/dev/null; then
 		tui_log "--- screen ---"
 		tui_screen >&2
-		tui_log "--- pane: $(tmx display -p -t tui \
-		    'dead=#{pane_dead} status=#{pane_dead_status}') ---"
+		tui_log "--- exit status: $(tui_exit_status || true) ---"
 	fi
 	exit 1
 }
@@ -142,7 +141,13 @@ tui_quote()
 tui_start()
 {
 	local cmd
-	cmd="printf 'tui-gate\\n'; read -r go; exec $(tui_quote "$SMTPSCOPE" "$@")"
+	# Not exec: the shell records the exit status itself (a death by
+	# signal N as 128+N), since tmux 3.3 sometimes never reaps the pane.
+	rm -f "$TUI_DIR/exit-status"
+	cmd="printf 'tui-gate\\n'; read -r go; $(tui_quote "$SMTPSCOPE" "$@");"
+	cmd+=" echo \$? > $(printf '%q' "$TUI_DIR/exit-status.tmp");"
+	cmd+=" mv $(printf '%q' "$TUI_DIR/exit-status.tmp")"
+	cmd+=" $(printf '%q' "$TUI_DIR/exit-status")"
 	tmx new-session -d -s tui -x "$TUI_COLS" -y "$TUI_ROWS" \
 	    -e LC_ALL=C.UTF-8 -e TERM=tmux-256color "$cmd" ||
 	    tui_fail "cannot start tmux"
@@ -228,35 +233,41 @@ tui_resize()
 	    tui_fail "cannot resize to $1x$2"
 }
 
-# Print the inside of the framed pane whose title contains TITLE (the
-# capability pane, say), so an assertion cannot be satisfied by text that
-# happens to sit in the pane beside it.  The frame is found from its top
-# edge: the corner left of the title, the corner right of it, and the
-# bottom corner below the left one.
+# Print the inside of the pane titled TITLE (the capability pane, say), so
+# an assertion cannot be satisfied by text in the pane beside it.  The
+# explorer gives each pane a title row with the title one column in; a
+# pane reaches right to the "|" separator on its title row (or the edge)
+# and down to the next pane's title row in the same column (or the status
+# line, two rows above the bottom).
+TUI_PANE_TITLES='wire capabilities explain help compare'
+
 tui_region()
 {
 	tui_screen | python3 -c '
-import sys
-title = sys.argv[1]
+import re, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+title, titles = sys.argv[1], sys.argv[2].split()
 rows = sys.stdin.read().split("\n")
-tops = "\u250c\u251c\u256d+"
-rights = "\u2510\u2524\u256e+"
-bottoms = "\u2514\u2570\u251c+"
-for y, row in enumerate(rows):
-    at = row.find(title)
-    if at < 0:
+if rows[-1] == "":
+    rows.pop()
+body = rows[1:max(1, len(rows) - 2)]
+def title_at(row, x, name):
+    return re.match(re.escape(name) + r"( |$)", row[x + 1:]) is not None
+for y, row in enumerate(body):
+    at = re.search(r"(^| )" + re.escape(title) + r"( |$)", row)
+    if at is None:
         continue
-    left = max(row.rfind(c, 0, at) for c in tops)
-    right = min([i for i in (row.find(c, at) for c in rights) if i >= 0]
-                or [len(row)])
-    if left < 0:
+    x = at.start() if at.group(1) else -1
+    if x < 0 or not title_at(row, x, title):
         continue
-    for r in rows[y + 1:]:
-        if len(r) > left and r[left] in bottoms:
+    bar = row.find("|", x + 1)
+    right = bar if bar >= 0 else None
+    for r in body[y + 1:]:
+        if any(title_at(r, x, t) for t in titles):
             break
-        print(r[left + 1:right])
+        print(r[x:right])
     sys.exit(0)
-sys.exit(1)' "$1"
+sys.exit(1)' "$1" "$TUI_PANE_TITLES"
 }
 
 # Wait until a line inside the pane titled TITLE matches RE.
@@ -283,16 +294,22 @@ tui_expect_not_region()
 	    tui_fail "/$2/ matches in the $1 pane"
 }
 
-# Read one tmux format for the pane ("#{pane_dead}").
+# Read one tmux format for the pane ("#{pane_title}").
 tui_pane()
 {
 	tmx display -p -t tui "$1"
 }
 
+# The program's exit status once it has ended, else nothing.
+tui_exit_status()
+{
+	cat "$TUI_DIR/exit-status" 2>/dev/null
+}
+
 tui_alive()
 {
-	[ "$(tui_pane '#{pane_dead}')" = 0 ] ||
-	    tui_fail "the explorer exited (status $(tui_pane '#{pane_dead_status}'))"
+	[ -z "$(tui_exit_status)" ] ||
+	    tui_fail "the explorer exited (status $(tui_exit_status))"
 }
 
 # Wait until the program has exited; SECONDS bounds the wait.
@@ -300,7 +317,7 @@ tui_wait_exit()
 {
 	local i limit=$(( ${1:-$TUI_WAIT} * 20 ))
 	for ((i = 0; i < limit; i++)); do
-		[ "$(tui_pane '#{pane_dead}')" = 1 ] && return 0
+		[ -n "$(tui_exit_status)" ] && return 0
 		sleep "$TUI_POLL"
 	done
 	tui_fail "the explorer did not exit within ${1:-$TUI_WAIT} s"
@@ -313,8 +330,11 @@ tui_quit()
 	tui_alive
 	tui_keys q
 	tui_wait_exit
-	status=$(tui_pane '#{pane_dead_status}')
-	[ "$status" = 0 ] || tui_fail "the explorer exited with status '$status'"
+	status=$(tui_exit_status)
+	if [ "$status" -gt 128 ]; then
+		tui_fail "the explorer was killed by signal $((status - 128))"
+	fi
+	[ "$status" = 0 ] || tui_fail "the explorer exited with status $status"
 }
 
 # Start hostile-peer CASE on a free loopback port; sets PEER_PORT.
