@@ -387,9 +387,12 @@ check_starttls_refused(const struct conn *c, const struct rule *r,
     struct draft *dr)
 {
 	const struct ss_exchange	*x = c->starttls;
+	const struct ss_caps		*pre = conn_caps(c, SS_PHASE_BEFORE_TLS);
 
 	(void)r;
-	if (x == NULL || x->reply->code == 220) {
+	/* Refusing what was never offered is expected, not a finding. */
+	if (x == NULL || x->reply->code == 220 ||
+	    (pre != NULL && !ss_caps_has(pre, "STARTTLS"))) {
 		return 0;
 	}
 	ss_buf_printf(&dr->msg, "The server answered STARTTLS with %d instead "
@@ -1366,7 +1369,7 @@ check_needed_ext(const struct conn *c, const struct rule *r,
 	{ { id, SS_SEV_##sev, rfc, title }, fn, arg }
 
 static const struct rule rules[] = {
-	RULE("greeting-refused", ERROR, "RFC 5321 section 3.8",
+	RULE("greeting-refused", ERROR, "RFC 5321 section 3.1",
 	    "connection refused at the greeting", check_greeting_refused, 0),
 	RULE("banner-delay", WARNING, "RFC 5321 section 4.5.3.2.1",
 	    "slow greeting (tarpit)", check_banner_delay, 0),
@@ -1410,7 +1413,7 @@ static const struct rule rules[] = {
 	    "certificate failed verification", check_cert_other, 0),
 	RULE("auth-only-after-tls", INFO, "RFC 4954 section 4",
 	    "AUTH offered only after STARTTLS", check_auth_after_tls, 0),
-	RULE("auth-plaintext-offered", WARNING, "RFC 8314 section 4.1",
+	RULE("auth-plaintext-offered", WARNING, "RFC 4954 section 4",
 	    "password AUTH offered without TLS", check_auth_plaintext, 0),
 	RULE("auth-refused-before-tls", WARNING, "RFC 3207 section 4",
 	    "AUTH advertised, then refused with 530", check_auth_refused_plain,
@@ -1577,16 +1580,16 @@ static const struct setup_row {
 	const char	*mech_words;	/* what the client calls them */
 } setup_rows[] = {
 	{ "starttls-password", "Connection security: STARTTLS",
-	  "Authentication: Normal password", "port 587 (or 25)",
+	  "Authentication: Normal password", "port 587 or 25",
 	  PATH_STARTTLS, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN" },
 	{ "ssl-tls-password", "Connection security: SSL/TLS",
 	  "Authentication: Normal password", "port 465",
 	  PATH_IMPLICIT, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN" },
 	{ "none-password", "Connection security: None",
-	  "Authentication: Normal password", "port 587 (or 25)",
+	  "Authentication: Normal password", "port 587 or 25",
 	  PATH_NONE, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN" },
 	{ "starttls-encrypted-password", "Connection security: STARTTLS",
-	  "Authentication: Encrypted password", "port 587 (or 25)",
+	  "Authentication: Encrypted password", "port 587 or 25",
 	  PATH_STARTTLS, { "CRAM-MD5", "DIGEST-MD5" }, "CRAM-MD5" },
 	{ "oauth2", "Connection security: STARTTLS or SSL/TLS",
 	  "Authentication: OAuth2", "port 587 or 465",
@@ -1711,13 +1714,21 @@ static int
 setup_tls(struct judgement *j, const struct conn *c)
 {
 	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
+	const char			*why = conn_text(c, c->ev_tls_fail);
 
 	draft_event(&j->dr, c->ev_tls_fail);
 	if (c->ev_tls_fail != NONE && c->ev_tls_up == NONE) {
-		judge(j, SS_VERDICT_FAILS, "%s", c->implicit &&
-		    conn_peer_spoke_plaintext(c) ? "The server speaks plain "
-		    "SMTP on this port, not TLS from the first byte." :
-		    "The TLS handshake failed.");
+		if (c->implicit && conn_peer_spoke_plaintext(c)) {
+			judge(j, SS_VERDICT_FAILS, "The server speaks plain "
+			    "SMTP on this port, not TLS from the first byte.");
+			return 0;
+		}
+		if (strncmp(why, "handshake failed: ", 18) == 0) {
+			why += 18;
+		}
+		judge(j, SS_VERDICT_FAILS, "The TLS handshake failed: ");
+		draft_untrusted(&j->dr, why, strlen(why), 200);
+		ss_buf_adds(&j->dr.msg, ".");
 		return 0;
 	}
 	if (c->ev_tls_up == NONE) {
@@ -1850,7 +1861,7 @@ static void
 setup_port_note(struct judgement *j, const struct conn *c)
 {
 	if (c->port > 0 && j->verdict != SS_VERDICT_UNKNOWN) {
-		ss_buf_printf(&j->dr.msg, " (tested on port %d)", c->port);
+		ss_buf_printf(&j->dr.msg, " (seen on port %d)", c->port);
 	}
 }
 
@@ -1955,8 +1966,113 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 			ss_dialog_feed(own, e);
 		}
 	}
-	findings_connection(fs, t, own != NULL ? own : d, opt, start, n);
+	if (d == NULL && own == NULL) {
+		own = ss_dialog_build(t, n);
+	}
+	findings_connection(fs, t, d != NULL ? d : own, opt, start, n);
 	ss_dialog_destroy(own);
 	findings_sort(fs);
 	return fs;
+}
+
+/* Free the findings and everything they hold; NULL is a no-op. */
+void
+ss_findings_free(struct ss_findings *fs)
+{
+	size_t	i;
+
+	if (fs == NULL) {
+		return;
+	}
+	for (i = 0; i < fs->n; i++) {
+		free(fs->items[i].message);
+		free(fs->items[i].events);
+	}
+	for (i = 0; i < fs->nsetups; i++) {
+		free(fs->setups[i].reason);
+		free(fs->setups[i].events);
+	}
+	free(fs->items);
+	free(fs->rule_of);
+	free(fs->setups);
+	free(fs);
+}
+
+/* Number of findings. */
+size_t
+ss_findings_count(const struct ss_findings *fs)
+{
+	return fs->n;
+}
+
+/* One finding; NULL past the end. */
+const struct ss_finding *
+ss_findings_at(const struct ss_findings *fs, size_t i)
+{
+	return i < fs->n ? &fs->items[i] : NULL;
+}
+
+/* The finding with this ID, or NULL. */
+const struct ss_finding *
+ss_findings_find(const struct ss_findings *fs, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < fs->n; i++) {
+		if (strcmp(fs->items[i].id, id) == 0) {
+			return &fs->items[i];
+		}
+	}
+	return NULL;
+}
+
+/* The worst severity, or -1 when nothing was found. */
+int
+ss_findings_worst(const struct ss_findings *fs)
+{
+	size_t	i;
+	int	worst = -1;
+
+	for (i = 0; i < fs->n; i++) {
+		if ((int)fs->items[i].severity > worst) {
+			worst = (int)fs->items[i].severity;
+		}
+	}
+	return worst;
+}
+
+/* The --check exit code of the worst severity. */
+int
+ss_findings_exit_code(const struct ss_findings *fs)
+{
+	switch (ss_findings_worst(fs)) {
+	case SS_SEV_ERROR:
+		return SS_FINDINGS_EXIT_ERROR;
+	case SS_SEV_WARNING:
+		return SS_FINDINGS_EXIT_WARNING;
+	default:
+		return 0;
+	}
+}
+
+/* Number of set-up rows. */
+size_t
+ss_findings_setup_count(const struct ss_findings *fs)
+{
+	return fs->nsetups;
+}
+
+/* One set-up row; NULL past the end. */
+const struct ss_setup *
+ss_findings_setup(const struct ss_findings *fs, size_t i)
+{
+	return i < fs->nsetups ? &fs->setups[i] : NULL;
+}
+
+/* Every set-up row. */
+const struct ss_setup *
+ss_findings_setups(const struct ss_findings *fs, size_t *n)
+{
+	*n = fs->nsetups;
+	return fs->setups;
 }
