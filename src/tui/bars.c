@@ -117,24 +117,6 @@ tui_bars_header(struct tui *t, struct tui_canvas *cv)
 	}
 }
 
-/* The note (the demo's user and password) at the right, if it fits. */
-static void
-bars_note(struct tui *t, struct tui_canvas *cv, int x)
-{
-	const struct tui_rect	*r = &t->layout.status;
-	const char		*note;
-	int			 w;
-
-	if (t->cfg == NULL || (note = t->cfg->note) == NULL) {
-		return;
-	}
-	w = tui_canvas_width(note, strlen(note));
-	if (x + 2 + w <= r->x + r->w - 1) {
-		tui_canvas_wire(cv, r, r->x + r->w - w - 1, r->y, TUI_ROLE_DIM,
-		    note, strlen(note));
-	}
-}
-
 /* The status line, or the prompt when one is open. */
 void
 tui_bars_status(struct tui *t, struct tui_canvas *cv)
@@ -155,9 +137,8 @@ tui_bars_status(struct tui *t, struct tui_canvas *cv)
 		    t->warning, strlen(t->warning));
 		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_STATUS, "  ");
 	}
-	x = tui_canvas_wire(cv, r, x, r->y, t->status_role, t->status,
+	tui_canvas_wire(cv, r, x, r->y, t->status_role, t->status,
 	    strlen(t->status));
-	bars_note(t, cv, x);
 }
 
 /* Did verification fail, with the user not yet past it? */

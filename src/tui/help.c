@@ -10,11 +10,12 @@
 
 #include "tui-int.h"
 
-#define HELP_KEYS_WIDTH	18
+#define HELP_KEYS_WIDTH	10
 
-/* "Up, k" for an action: every label bound to it, once each. */
+/* The labels bound to an action, once each: the first into key, the
+ * others into more ("k, Ctrl-P"). */
 static void
-help_labels(enum tui_action a, struct ss_buf *b)
+help_labels(enum tui_action a, struct ss_buf *key, struct ss_buf *more)
 {
 	const struct tui_binding	*k;
 	size_t				 i, j;
@@ -31,11 +32,14 @@ help_labels(enum tui_action a, struct ss_buf *b)
 				seen = 1;
 			}
 		}
-		if (!seen) {
-			if (b->len > 0) {
-				ss_buf_adds(b, ", ");
-			}
-			ss_buf_adds(b, k->label);
+		if (seen) {
+			continue;
+		}
+		if (key->len == 0) {
+			ss_buf_adds(key, k->label);
+		} else {
+			ss_buf_adds(more, more->len > 0 ? ", " : "");
+			ss_buf_adds(more, k->label);
 		}
 	}
 }
@@ -44,27 +48,35 @@ help_labels(enum tui_action a, struct ss_buf *b)
 static void
 help_flow(struct tui_flow *f)
 {
-	struct ss_buf	b;
+	struct ss_buf	key, more;
 	int		a;
 
 	tui_flow_adds(f, TUI_ROLE_HEADING, "Keys (Esc closes this help; "
 	    "arrows, PgUp/PgDn scroll it)");
 	tui_flow_newline(f);
-	ss_buf_init(&b);
+	ss_buf_init(&key);
+	ss_buf_init(&more);
 	for (a = 1; a < TUI_ACT_LAST; a++) {
-		ss_buf_reset(&b);
-		help_labels(a, &b);
-		if (b.len == 0) {
+		ss_buf_reset(&key);
+		ss_buf_reset(&more);
+		help_labels(a, &key, &more);
+		if (key.len == 0) {
 			continue;
 		}
 		tui_flow_newline(f);
-		tui_flow_adds(f, TUI_ROLE_FOOTER_KEY, b.data);
+		tui_flow_adds(f, TUI_ROLE_FOOTER_KEY, key.data);
 		f->x = f->x + 1 > HELP_KEYS_WIDTH ? f->x + 1 : HELP_KEYS_WIDTH;
 		f->indent = HELP_KEYS_WIDTH;
 		tui_flow_adds(f, TUI_ROLE_NORMAL, tui_actions[a].note);
+		if (more.len > 0) {
+			tui_flow_adds(f, TUI_ROLE_DIM, " (also ");
+			tui_flow_adds(f, TUI_ROLE_FOOTER_KEY, more.data);
+			tui_flow_adds(f, TUI_ROLE_DIM, ")");
+		}
 		f->indent = 0;
 	}
-	ss_buf_finish(&b);
+	ss_buf_finish(&key);
+	ss_buf_finish(&more);
 	tui_flow_newline(f);
 	tui_flow_newline(f);
 	tui_flow_adds(f, TUI_ROLE_DIM, "Mouse: click a line or a capability "

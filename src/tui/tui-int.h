@@ -504,6 +504,8 @@ struct tui {
 	char				 status[TUI_STATUS_MAX];
 	enum tui_role			 status_role;
 	char				 warning[TUI_STATUS_MAX];
+	int				 note_pinned;	/* keep the note until
+							   the first key */
 	int				 was_busy;
 	int				 redraw_all;	/* Ctrl-L */
 	/* Apply a new theme to the terminal; NULL in tests. */

@@ -57,6 +57,10 @@ tui_set_status(struct tui *t, enum tui_role role, const char *fmt, ...)
 {
 	va_list	ap;
 
+	if (t->note_pinned && role != TUI_ROLE_ERROR) {
+		return;
+	}
+	t->note_pinned = 0;
 	va_start(ap, fmt);
 	vsnprintf(t->status, sizeof t->status, fmt, ap);
 	va_end(ap);
@@ -254,6 +258,7 @@ tui_key(struct tui *t, int key)
 	enum tui_action	a;
 	int		done;
 
+	t->note_pinned = 0;
 	if (t->prompt.kind != TUI_PROMPT_NONE) {
 		tui_prompt_key(t, key, &done);
 		if (done != 0) {
@@ -310,6 +315,7 @@ tui_click(struct tui *t, int x, int y, int wheel)
 	if (p == TUI_PANE_LAST) {
 		return 0;
 	}
+	t->note_pinned = 0;
 	t->focus = p;
 	if (p != TUI_PANE_EXPLAIN) {
 		t->explain_from = p;

@@ -17,6 +17,8 @@
 #define FOLD_MIN	8	/* body lines before a body is folded */
 #define FOLD_HEAD	3	/* body lines shown above the fold */
 
+static int	wire_continues_at(const struct tui *, size_t);
+
 /* Append a row, growing the array. */
 static void
 wire_add_row(struct tui *t, enum tui_row_kind kind, size_t line, size_t n)
@@ -37,6 +39,41 @@ static int
 wire_is_body(const struct tui *t, size_t i)
 {
 	return (ss_dialog_line(t->dialog, i)->flags & SS_LINE_BODY) != 0;
+}
+
+/*
+ * Following new lines: show the last command at the top with as much of
+ * its reply as fits, rather than only the tail of a long reply (a huge
+ * EHLO list or a flood would push the command out of sight).
+ */
+static void
+wire_follow(struct tui *t)
+{
+	const struct ss_line	*l;
+	size_t			 i, target;
+
+	if (!t->wire.follow || t->nrows == 0) {
+		return;
+	}
+	for (i = t->nrows; i-- > 0; ) {
+		if (t->rows[i].kind != TUI_ROW_LINE) {
+			continue;
+		}
+		l = ss_dialog_line(t->dialog, t->rows[i].line);
+		if (l->dir == SS_DIR_CLIENT && !wire_continues_at(t,
+		    t->rows[i].line)) {
+			break;
+		}
+	}
+	if (i == (size_t)-1) {
+		return;
+	}
+	target = i + (size_t)(t->wire.height > 0 ? t->wire.height : 1) - 1;
+	if (target < t->nrows - 1) {
+		t->wire.top = i;
+		tui_list_select(&t->wire, target);
+		t->wire.follow = 1;
+	}
 }
 
 /* Rebuild the rows from the dialog's lines, folding long bodies. */
@@ -71,6 +108,7 @@ tui_wire_rebuild(struct tui *t)
 	}
 	t->lines_seen = n;
 	tui_list_set_count(&t->wire, t->nrows);
+	wire_follow(t);
 }
 
 /* The dialog line under the selection, or NULL. */
@@ -153,19 +191,21 @@ wire_verdict(const struct tui *t, const struct ss_line *v, struct ss_buf *b)
 		return;
 	}
 	ss_buf_adds(b, "certificate NOT verified");
-	if (wire_has(v, "continuing")) {
-		ss_buf_adds(b, " (going on knowingly)");
-	}
 	text = s != NULL ? s->verify_text : NULL;
 	if (text != NULL && *text != '\0') {
 		nl = strchr(text, '\n');
-		ss_buf_adds(b, ": ");
+		ss_buf_adds(b, " (");
 		ss_buf_add(b, text, nl != NULL ? (size_t)(nl - text) :
 		    strlen(text));
+		ss_buf_adds(b, ")");
+	}
+	if (wire_has(v, "continuing")) {
+		ss_buf_adds(b, ", going on knowingly");
 	}
 }
 
-/* "=== TLS established: TLSv1.2, CIPHER, certificate verified". */
+/* "=== TLS established: TLSv1.2, certificate verified, CIPHER": the
+ * verdict before the cipher, so a narrow pane still shows it. */
 static void
 wire_tls_rule(const struct tui *t, size_t i, struct ss_buf *b)
 {
@@ -174,9 +214,9 @@ wire_tls_rule(const struct tui *t, size_t i, struct ss_buf *b)
 	ss_buf_adds(b, "=== TLS established: ");
 	wire_record_value(l, "version", b);
 	ss_buf_adds(b, ", ");
-	wire_record_value(l, "cipher", b);
-	ss_buf_adds(b, ", ");
 	wire_verdict(t, wire_verify_of(t, i), b);
+	ss_buf_adds(b, ", ");
+	wire_record_value(l, "cipher", b);
 	ss_buf_adds(b, " ");
 }
 
@@ -212,9 +252,9 @@ tui_wire_line_text(const struct tui *t, const struct ss_line *l,
 	ss_buf_finish(&raw);
 }
 
-/* Does the line's first line-of-write belong to an earlier line? */
+/* Is line i a further line of the write that began on an earlier one? */
 static int
-wire_continues(const struct tui *t, size_t i)
+wire_continues_at(const struct tui *t, size_t i)
 {
 	const struct ss_line	*l, *p;
 
@@ -257,7 +297,7 @@ wire_marker(const struct tui *t, size_t i, enum tui_role *mrole,
 	switch (l->dir) {
 	case SS_DIR_CLIENT:
 		*mrole = *trole = TUI_ROLE_CLIENT;
-		return wire_continues(t, i) ? "C+" : "C:";
+		return wire_continues_at(t, i) ? "C+" : "C:";
 	case SS_DIR_SERVER:
 		*mrole = *trole = wire_code(t, l) >= 400 ?
 		    TUI_ROLE_SERVER_ERROR : TUI_ROLE_SERVER;
@@ -417,7 +457,10 @@ wire_draw(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r)
 	    t->dialog != NULL ? ss_dialog_line_count(t->dialog) : 0,
 	    t->wire.follow ? " (following)" : "");
 	c = tui_pane_frame(t, cv, r, "wire", t->focus == TUI_PANE_WIRE, right);
-	tui_list_set_height(&t->wire, c.h);
+	if (c.h != t->wire.height) {
+		tui_list_set_height(&t->wire, c.h);
+		wire_follow(t);
+	}
 	for (y = 0; y < c.h; y++) {
 		if ((item = tui_list_at_row(&t->wire, y)) < 0) {
 			break;

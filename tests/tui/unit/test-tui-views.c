@@ -258,7 +258,7 @@ test_wire_tls_rule(void **state)
 	tui_list_select(&f->t.wire, 0);
 	draw(f);
 	y = region_find(f, &f->t.layout.wire, "T: === TLS established: "
-	    "TLSv1.2, " CIPHER ", certificate verified");
+	    "TLSv1.2, certificate verified, " CIPHER);
 	assert_true(y > 0);
 	assert_int_equal(tui_grid_role(f->g, 5, y), TUI_ROLE_TLS_RULE);
 	head = tui_grid_row(f->g, 0);
@@ -284,8 +284,8 @@ test_wire_tls_not_verified(void **state)
 	f->t.result = SS_RESULT_VERIFY;
 	draw(f);
 	y = region_find(f, &f->t.layout.wire, "T: === TLS established: "
-	    "TLSv1.2, " CIPHER ", certificate NOT verified: the certificate "
-	    "is not signed by a trusted CA");
+	    "TLSv1.2, certificate NOT verified (the certificate is not signed "
+	    "by a trusted CA), " CIPHER);
 	assert_true(y > 0);
 	head = tui_grid_row(f->g, 0);
 	assert_non_null(strstr(head, "cert NOT verified"));
