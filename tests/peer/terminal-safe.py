@@ -17,6 +17,7 @@ Exit 0 when every file is clean; else 1, naming the first offence in each
 file with its offset and the bytes around it.
 """
 
+import re
 import sys
 
 BIDI_AND_INVISIBLE = {
@@ -49,23 +50,41 @@ def context(data, offset):
     return repr(data[lo:offset + 24])
 
 
+BIDI_CLASS = "".join("\\u%04x" % cp for cp in sorted(BIDI_AND_INVISIBLE))
+
+# Characters no batch output may hold: bytes that are not UTF-8 (decoded as
+# lone surrogates), C0 controls but tab and newline, DEL, C1 controls, and
+# the bidi and invisible format characters.
+TEXT_BAD = re.compile("[\\udc80-\\udcff\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f"
+                      + BIDI_CLASS + "]")
+# In a terminal stream ESC and the C0 controls curses uses are fine.
+TTY_BAD = re.compile("[\\udc80-\\udcff\\x80-\\x9f" + BIDI_CLASS + "]")
+
+
+def describe(ch):
+    cp = ord(ch)
+    if 0xDC80 <= cp <= 0xDCFF:
+        return "byte 0x%02x that is not UTF-8 (or an 8-bit C1)" % (cp - 0xDC00)
+    if cp < 0x20 or cp == 0x7F:
+        return "control character 0x%02x" % cp
+    if cp <= 0x9F:
+        return "C1 control U+%04X" % cp
+    return "format character U+%04X" % cp
+
+
+def first_bad(data, pattern):
+    """Offset (in bytes) and description of the first match, or None."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    m = pattern.search(text)
+    if m is None:
+        return None
+    offset = len(text[:m.start()].encode("utf-8", errors="surrogateescape"))
+    return offset, describe(m.group())
+
+
 def first_text_offence(data):
     """The first unsafe character of batch output, or None."""
-    text = data.decode("utf-8", errors="surrogateescape")
-    offset = 0
-    for ch in text:
-        cp = ord(ch)
-        size = 1 if 0xDC80 <= cp <= 0xDCFF else len(ch.encode("utf-8"))
-        if 0xDC80 <= cp <= 0xDCFF:
-            return offset, "byte 0x%02x that is not UTF-8" % (cp - 0xDC00)
-        if (cp < 0x20 and ch not in "\t\n") or cp == 0x7F:
-            return offset, "control character 0x%02x" % cp
-        if 0x80 <= cp <= 0x9F:
-            return offset, "C1 control U+%04X" % cp
-        if cp in BIDI_AND_INVISIBLE:
-            return offset, "format character U+%04X" % cp
-        offset += size
-    return None
+    return first_bad(data, TEXT_BAD)
 
 
 def first_tty_offence(data):
@@ -77,24 +96,11 @@ def first_tty_offence(data):
     at = data.find(b"\x07")
     if at >= 0:
         return at, "BEL"
-    at = data.find(b"\x1b")
-    while at >= 0:
-        if at + 1 < len(data) and data[at + 1] in STRING_INTRODUCERS:
-            return at, "%s control string" % STRING_INTRODUCERS[data[at + 1]]
-        at = data.find(b"\x1b", at + 1)
-    text = data.decode("utf-8", errors="surrogateescape")
-    offset = 0
-    for ch in text:
-        cp = ord(ch)
-        if 0xDC80 <= cp <= 0xDCFF:
-            return offset, "raw byte 0x%02x (8-bit C1 or not UTF-8)" % (
-                cp - 0xDC00)
-        if 0x80 <= cp <= 0x9F:
-            return offset, "C1 control U+%04X" % cp
-        if cp in BIDI_AND_INVISIBLE:
-            return offset, "format character U+%04X" % cp
-        offset += len(ch.encode("utf-8"))
-    return None
+    for intro, name in STRING_INTRODUCERS.items():
+        at = data.find(bytes([0x1B, intro]))
+        if at >= 0:
+            return at, "%s control string" % name
+    return first_bad(data, TTY_BAD)
 
 
 def main(argv):

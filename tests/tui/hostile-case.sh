@@ -31,10 +31,10 @@ reset                 e      [Rr]eset|[Cc]losed|[Dd]ropped
 tls-garbage           e,s    TLS|[Hh]andshake
 inject-after-starttls e,s    [Dd]iscarded|[Ii]nject
 starttls-454          e,s    S: 454
-flood-after-quit      e,Q    S: 221
+flood-after-quit      e,Q    QUIT: 221
 '
 
-# The command line each key sends, as the wire pane shows it.
+# The command each key sends, for messages.
 declare -A VERB=([e]=EHLO [s]=STARTTLS [Q]=QUIT)
 
 # The step is over: the header names a resting state, not "busy".
@@ -48,9 +48,25 @@ wait_idle()
 	done
 }
 
+# Press a key and wait for its step to end: the step's first line grows
+# the wire pane (the command itself may scroll away behind a flood), then
+# the header leaves "busy".
+wait_step()
+{
+	local before deadline=$(($(date +%s%N) + LIMIT * 1000000000))
+	before=$(tui_wire_count)
+	tui_keys "$1"
+	while [ "$(tui_wire_count)" = "$before" ]; do
+		[ "$(date +%s%N)" -lt "$deadline" ] ||
+		    tui_fail "key $1 started no ${VERB[$1]} step"
+		sleep "$TUI_POLL"
+	done
+	wait_idle "$LIMIT"
+}
+
+LIMIT=$((STEP_TIMEOUT + MARGIN))
 read -r KEYS EXPECT < <(awk -v c="$CASE" '$1 == c { $1 = ""; print }' <<<"$CASES")
 [ -n "${KEYS:-}" ] || tui_fail "no row for case $CASE"
-LIMIT=$((STEP_TIMEOUT + MARGIN))
 
 peer_start "$CASE"
 tui_start --timeout "$STEP_TIMEOUT" "127.0.0.1:$PEER_PORT"
@@ -59,9 +75,7 @@ tui_wait_for_re 'S[:!] |no greeting|[Tt]ime(d)? ?out' "$LIMIT"
 wait_idle "$LIMIT"
 if [ "$KEYS" != - ]; then
 	for key in ${KEYS//,/ }; do
-		tui_keys "$key"
-		tui_wait_region wire "C: ${VERB[$key]}" "$LIMIT"
-		wait_idle "$LIMIT"
+		wait_step "$key"
 	done
 fi
 tui_wait_for_re "$EXPECT" "$LIMIT"

@@ -21,6 +21,8 @@
 #   tui_alive               assert the explorer is still running
 #   tui_quit                press q and assert a clean exit (status 0)
 #   peer_start CASE         start hostile-peer CASE; sets PEER_PORT
+#   tui_expect_safe_tty     no server escape among the terminal's bytes
+#   tui_expect_nowhere TEXT TEXT not on screen, scrollback or terminal bytes
 #
 # Everything the program writes to its terminal is copied byte for byte to
 # $TUI_RAW (tmux pipe-pane) from its very first byte: the pane waits for a
@@ -358,6 +360,29 @@ tui_expect_safe_tty()
 {
 	python3 "$TUI_LIB_DIR/../peer/terminal-safe.py" tty "$TUI_RAW" >&2 ||
 	    tui_fail "the explorer passed server bytes to the terminal"
+}
+
+# How many bytes the program has written to its terminal so far.
+tui_raw_mark()
+{
+	stat -c %s "$TUI_RAW" 2>/dev/null || echo 0
+}
+
+# A string must not be on screen, in the scrollback, or in any byte
+# written to the terminal after MARK (from tui_raw_mark).
+tui_expect_hidden_since()
+{
+	local mark=$1 text=$2
+	! tui_history | grep -qF -- "$text" ||
+	    tui_fail "\"$text\" is on screen or in the scrollback"
+	! tail -c +$((mark + 1)) "$TUI_RAW" | grep -qaF -- "$text" ||
+	    tui_fail "\"$text\" was written to the terminal"
+}
+
+# The wire pane's line count, from its title row ("31 lines").
+tui_wire_count()
+{
+	tui_screen | grep -oE '[0-9]+ lines' | head -n 1 | cut -d' ' -f1
 }
 
 # A string must appear nowhere: not on screen, not in the scrollback, not
