@@ -23,11 +23,21 @@ struct ss_report_target {
 };
 
 #define SS_REPORT_TIMINGS	0x01	/* show per-event times */
+#define SS_REPORT_FINDINGS	0x02	/* add findings and client set-ups
+					   (the reports for tickets) */
 
 /* Transcript, capability table by phase, TLS summary, AUTH outcome and
  * result, appended to the buffer.  Every byte of server text (and of the
  * certificates) passes through ss_text_escape. */
 void	ss_report_text(struct ss_buf *, const struct ss_transcript *,
+	    const struct ss_dialog *, const struct ss_report_target *,
+	    unsigned flags);
+/* The same content as a Markdown document: the transcript in a fenced
+ * block, the capabilities and TLS summary as tables.  Server text is
+ * escaped with ss_text_escape, then Markdown's punctuation is
+ * backslash-escaped, so nothing a server sends can add a link, an image,
+ * a heading or a table cell. */
+void	ss_report_markdown(struct ss_buf *, const struct ss_transcript *,
 	    const struct ss_dialog *, const struct ss_report_target *,
 	    unsigned flags);
 /* The JSON document, compact, one line, NUL-terminated; caller frees. */

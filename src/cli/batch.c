@@ -139,17 +139,19 @@ cli_run_list(struct cli_run *run, const struct cli_options *o)
 	}
 }
 
-/* Print the report on stdout: text, or the JSON document. */
-static void
+/* Save the session if asked, then print (or write) the report: text,
+ * the JSON document or an export.  Returns 0, or 1 when a file could not
+ * be written. */
+static int
 cli_batch_report(struct cli_run *run, const struct cli_options *o,
     const struct cli_setup *setup)
 {
 	struct ss_report_target	 tg;
 	struct ss_transcript	*t = ss_session_transcript(run->session);
 	struct ss_dialog	*d;
-	struct ss_buf		 b;
-	char			*json, *address = NULL;
+	char			*address = NULL;
 	const char		*peer = ss_session_peer(run->session);
+	int			 rc = CLI_EXIT_OK;
 
 	memset(&tg, 0, sizeof tg);
 	tg.host = o->demo ? "localhost" : setup->host;
@@ -164,20 +166,14 @@ cli_batch_report(struct cli_run *run, const struct cli_options *o,
 	    ss_session_message(run->session);
 	tg.code = run->failed_step != NULL ? run->code :
 	    ss_session_code(run->session);
+	if (o->save != NULL)
+		rc = cli_save_session(t, &tg, o);
 	d = ss_dialog_build(t, ss_transcript_count(t));
-	if (o->json) {
-		json = ss_report_json(t, d, &tg);
-		printf("%s\n", json);
-		free(json);
-	} else {
-		ss_buf_init(&b);
-		ss_report_text(&b, t, d, &tg, SS_REPORT_TIMINGS);
-		fwrite(b.data, 1, b.len, stdout);
-		ss_buf_finish(&b);
-	}
-	fflush(stdout);
+	if (cli_emit_report(t, d, &tg, o) != CLI_EXIT_OK)
+		rc = CLI_EXIT_INTERNAL;
 	ss_dialog_destroy(d);
 	free(address);
+	return rc;
 }
 
 /* Batch mode: set up, run, QUIT politely, report, exit code. */
@@ -210,11 +206,13 @@ cli_batch(const struct cli_options *o)
 	if (cli_run_connected(&run) && !run.quit_sent &&
 	    run.result != SS_RESULT_TIMEOUT)
 		cli_run_step(&run, SS_STEP_QUIT, NULL);
-	cli_batch_report(&run, o, &setup);
+	rc = cli_batch_report(&run, o, &setup);
 	if (run.failed_step != NULL)
 		cli_warn("%s failed (%s): %s", run.failed_step,
 		    ss_result_names[run.result], run.message);
-	rc = run.failed_step != NULL ? cli_exit_for(run.result) : CLI_EXIT_OK;
+	/* How the run went matters more than a file that was not written. */
+	if (run.failed_step != NULL)
+		rc = cli_exit_for(run.result);
 	free(run.message);
 	ss_session_destroy(run.session);
 	cli_setup_finish(&setup);

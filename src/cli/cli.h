@@ -9,7 +9,9 @@
 #include <stddef.h>
 
 #include "smtpscope/demo.h"
+#include "smtpscope/report.h"
 #include "smtpscope/session.h"
+#include "smtpscope/store.h"
 #include "smtpscope/tls.h"
 
 /* Batch exit codes (doc/exit-codes.md). */
@@ -23,6 +25,16 @@ enum cli_exit {
 	CLI_EXIT_TIMEOUT = 6,
 	CLI_EXIT_DROPPED = 7	/* connection dropped, or protocol error */
 };
+
+/* What --export writes. */
+enum cli_export {
+	CLI_EXPORT_NONE,
+	CLI_EXPORT_JSON,	/* the --json document */
+	CLI_EXPORT_TEXT,	/* a plain-text report for a ticket */
+	CLI_EXPORT_MARKDOWN,
+	CLI_EXPORT_LAST
+};
+extern const char *const cli_export_names[CLI_EXPORT_LAST];
 
 /* One step of --steps: "rcpt:<a@example.org>" gives arg "<a@...>". */
 struct cli_step {
@@ -57,6 +69,16 @@ struct cli_options {
 	const char		*profile;	/* --demo PROFILE or --profile */
 	const char		*serve_demo;	/* ADDR:PORT */
 	const char		*theme;
+	/* Saved sessions (doc/sessions.md). */
+	const char		*save;		/* --save FILE */
+	const char		*note;		/* --note TEXT, kept in it */
+	const char		*replay;	/* --replay FILE */
+	enum ss_import_format	 import_format;	/* LAST: detect */
+	enum cli_export		 export;
+	const char		*output;	/* -o FILE; NULL: stdout */
+	const char		*rerun;		/* --rerun FILE */
+	const char		*compare_a;	/* --compare A B */
+	const char		*compare_b;
 };
 
 /* Parse argv.  Returns 0 to go on, 1 when --help or --version was printed
@@ -95,6 +117,27 @@ char	*cli_password_get(const char *file, const char *user, int prompt,
 int	cli_batch(const struct cli_options *);
 /* The exit code for how a step ended. */
 int	cli_exit_for(enum ss_result);
+
+/* Write bytes to FILE (mode 0600) or stdout (NULL or "-"); exit code. */
+int	cli_write_output(const char *path, const char *, size_t);
+/* The report in the asked format (text, --json, --export) to stdout or
+ * -o FILE; returns an exit code. */
+int	cli_emit_report(const struct ss_transcript *, const struct ss_dialog *,
+	    const struct ss_report_target *, const struct cli_options *);
+/* --save FILE: record the outcome (tg may be NULL) and the --note in the
+ * metadata, then save; returns an exit code. */
+int	cli_save_session(struct ss_transcript *,
+	    const struct ss_report_target *, const struct cli_options *);
+
+/* Load a session file of any format, printing "file:line: reason" when
+ * that fails; the caller destroys the transcript. */
+struct ss_transcript *cli_load_session(const char *, enum ss_import_format);
+/* The report heading of a loaded session, from its metadata; *owned is
+ * freed by the caller, the rest borrowed from the transcript. */
+void	cli_target_from_meta(const struct ss_transcript *,
+	    struct ss_report_target *, char **owned);
+/* --replay FILE. */
+int	cli_replay(const struct cli_options *);
 
 /* --serve-demo: run the demo server until SIGINT or SIGTERM. */
 int	cli_serve_demo(const struct cli_options *);

@@ -1,6 +1,6 @@
 /*
  * main.c: smtpscope's entry point.  It reads the options and hands over to
- * one mode: the demo server alone, batch, or the explorer (the TUI).
+ * one mode: the demo server alone, a replay, batch, or the explorer.
  */
 #include <locale.h>
 #include <signal.h>
@@ -40,6 +40,9 @@ cli_interactive(const struct cli_options *o)
 	tc.target_label = setup.label;
 	tc.note = setup.note[0] != '\0' ? setup.note : NULL;
 	rc = tui_run(session, &tc);
+	if (o->save != NULL && cli_save_session(ss_session_transcript(session),
+	    NULL, o) != CLI_EXIT_OK && rc == CLI_EXIT_OK)
+		rc = CLI_EXIT_INTERNAL;
 	ss_session_destroy(session);
 	cli_setup_finish(&setup);
 	return rc;
@@ -61,6 +64,8 @@ main(int argc, char **argv)
 	}
 	if (o.serve_demo != NULL)
 		rc = cli_serve_demo(&o);
+	else if (o.replay != NULL)
+		rc = cli_replay(&o);
 	else if (o.batch)
 		rc = cli_batch(&o);
 	else

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "smtpscope/demo.h"
+#include "smtpscope/store.h"
 #include "smtpscope/util.h"
 
 enum {
@@ -20,7 +21,8 @@ enum {
 	OPT_SERVERNAME, OPT_NO_VERIFY, OPT_TLS_MIN, OPT_KEYLOG, OPT_USER,
 	OPT_PASSWORD, OPT_PASSWORD_FILE, OPT_AUTH, OPT_EHLO, OPT_FROM, OPT_TO,
 	OPT_TIMEOUT, OPT_STEPS, OPT_BATCH, OPT_JSON, OPT_DEMO, OPT_SERVE_DEMO,
-	OPT_PROFILE, OPT_THEME
+	OPT_PROFILE, OPT_THEME, OPT_SAVE, OPT_NOTE, OPT_REPLAY,
+	OPT_IMPORT_FORMAT, OPT_EXPORT, OPT_RERUN, OPT_COMPARE
 };
 
 static const struct option cli_long_options[] = {
@@ -48,6 +50,14 @@ static const struct option cli_long_options[] = {
 	{ "serve-demo",		required_argument,	NULL, OPT_SERVE_DEMO },
 	{ "profile",		required_argument,	NULL, OPT_PROFILE },
 	{ "theme",		required_argument,	NULL, OPT_THEME },
+	{ "save",		required_argument,	NULL, OPT_SAVE },
+	{ "note",		required_argument,	NULL, OPT_NOTE },
+	{ "replay",		required_argument,	NULL, OPT_REPLAY },
+	{ "import-format",	required_argument,	NULL, OPT_IMPORT_FORMAT },
+	{ "export",		required_argument,	NULL, OPT_EXPORT },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "rerun",		required_argument,	NULL, OPT_RERUN },
+	{ "compare",		required_argument,	NULL, OPT_COMPARE },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -58,6 +68,9 @@ static const char cli_help_text[] =
 "       smtpscope --batch [options] TARGET  run the steps, print a report\n"
 "       smtpscope [--batch] --demo [PROFILE] against the built-in demo server\n"
 "       smtpscope --serve-demo ADDR:PORT [--profile NAME]\n"
+"       smtpscope [--batch] --replay FILE    a saved session or pasted log\n"
+"       smtpscope --rerun FILE TARGET        its commands again, side by side\n"
+"       smtpscope --compare A B              two sessions' capabilities, TLS\n"
 "\n"
 "TARGET is HOST, HOST:PORT or [IPv6]:PORT (port 25, or 465 with --tls).\n"
 "\n"
@@ -98,6 +111,20 @@ static const char cli_help_text[] =
 "  --serve-demo ADDR:PORT  run only the demo server, until interrupted\n"
 "  --profile NAME       demo server profile\n"
 "  --theme NAME|PATH    colour theme of the explorer\n"
+"\n"
+"Saved sessions (doc/sessions.md):\n"
+"  --save FILE          save the session (mode 0600, no secrets in it)\n"
+"  --note TEXT          a note kept in the saved file\n"
+"  --replay FILE        open a saved session, or a pasted telnet, swaks or\n"
+"                       openssl s_client log; with --batch or --json print\n"
+"                       the report a live run would print\n"
+"  --import-format F    native, telnet, swaks or openssl (default: detect)\n"
+"  --export FORMAT      json, text (a report for a ticket) or markdown, of\n"
+"                       --replay FILE or of a live batch run\n"
+"  -o, --output FILE    write the export to FILE instead of stdout\n"
+"  --rerun FILE         send FILE's commands to TARGET (or --demo) and show\n"
+"                       both servers' answers side by side\n"
+"  --compare A B        two sessions' capabilities and TLS side by side\n"
 "  -h, --help           show this help\n"
 "  -V, --version        show the version\n"
 "\n"
@@ -106,6 +133,27 @@ static const char cli_help_text[] =
 "Exit codes: 0 ok, 1 internal error, 2 usage, 3 connection failed,\n"
 "4 TLS or certificate, 5 step refused, 6 timeout, 7 dropped or protocol.\n"
 "See smtpscope(1).\n";
+
+const char *const cli_export_names[CLI_EXPORT_LAST] = {
+	"none", "json", "text", "markdown"
+};
+_Static_assert(SS_NITEMS(cli_export_names) == CLI_EXPORT_LAST,
+    "cli_export_names must name every export format");
+
+/* An export format by name; CLI_EXPORT_NONE if unknown. */
+static enum cli_export
+cli_export_from_name(const char *name)
+{
+	int	 i;
+
+	for (i = CLI_EXPORT_JSON; i < CLI_EXPORT_LAST; i++) {
+		if (ss_strcasecmp(cli_export_names[i], name) == 0)
+			return (enum cli_export)i;
+	}
+	if (ss_strcasecmp(name, "md") == 0)
+		return CLI_EXPORT_MARKDOWN;
+	return CLI_EXPORT_NONE;
+}
 
 /* Tell the user where the full story is. */
 void
@@ -265,6 +313,12 @@ cli_option_string(int ch, const char *arg, struct cli_options *o)
 	case OPT_SERVE_DEMO:	o->serve_demo = arg; break;
 	case OPT_PROFILE:	o->profile = arg; break;
 	case OPT_THEME:		o->theme = arg; break;
+	case OPT_SAVE:		o->save = arg; break;
+	case OPT_NOTE:		o->note = arg; break;
+	case OPT_REPLAY:	o->replay = arg; break;
+	case 'o':		o->output = arg; break;
+	case OPT_RERUN:		o->rerun = arg; break;
+	case OPT_COMPARE:	o->compare_a = arg; break;
 	default:		return 0;
 	}
 	return 1;
@@ -318,6 +372,18 @@ cli_option_value(int ch, const char *arg, struct cli_options *o)
 		if (arg != NULL)
 			o->profile = arg;
 		return 0;
+	case OPT_IMPORT_FORMAT:
+		o->import_format = ss_import_format_from_name(arg);
+		if (o->import_format == SS_IMPORT_FORMAT_LAST)
+			return cli_usage_error("--import-format: '%s' is not one "
+			    "of native, telnet, swaks, openssl", arg);
+		return 0;
+	case OPT_EXPORT:
+		if ((o->export = cli_export_from_name(arg)) == CLI_EXPORT_NONE)
+			return cli_usage_error("--export: '%s' is not one of "
+			    "json, text, markdown", arg);
+		o->batch = 1;
+		return 0;
 	case OPT_PASSWORD:
 		return cli_usage_error("--password is not accepted: every user "
 		    "can read a command line with ps.  Use --password-file "
@@ -343,15 +409,27 @@ cli_check_profile(const char *name)
 	return -1;
 }
 
-/* Positional arguments: TARGET, or the demo profile after --demo. */
+/* Positional arguments: TARGET, the demo profile after --demo, or the
+ * second session of --compare. */
 static int
 cli_check_positional(int argc, char **argv, struct cli_options *o)
 {
 	if (optind < argc - 1)
 		return cli_usage_error("one TARGET only (got '%s' and '%s')",
 		    argv[optind], argv[optind + 1]);
+	if (o->compare_a != NULL) {
+		if (optind == argc)
+			return cli_usage_error("--compare needs two files: "
+			    "--compare A B");
+		o->compare_b = argv[optind];
+		return 0;
+	}
 	if (optind == argc)
 		return 0;
+	if (o->replay != NULL)
+		return cli_usage_error("no TARGET with --replay: the file is "
+		    "the session (to send its commands to a server, use "
+		    "--rerun FILE TARGET)");
 	if (o->demo && o->profile == NULL)
 		o->profile = argv[optind];
 	else if (o->demo || o->serve_demo != NULL)
@@ -362,10 +440,54 @@ cli_check_positional(int argc, char **argv, struct cli_options *o)
 	return 0;
 }
 
+/* The saved-session modes: one at a time, each with what it needs. */
+static int
+cli_check_sessions(const struct cli_options *o)
+{
+	int	 modes = (o->replay != NULL) + (o->rerun != NULL) +
+	    (o->compare_a != NULL) + (o->serve_demo != NULL);
+
+	if (modes > 1)
+		return cli_usage_error("choose one of --replay, --rerun, "
+		    "--compare and --serve-demo");
+	if ((o->replay != NULL || o->compare_a != NULL) &&
+	    (o->demo || o->steps != NULL))
+		return cli_usage_error("--replay and --compare read files: "
+		    "no --demo or --steps");
+	if (o->rerun != NULL && o->steps != NULL)
+		return cli_usage_error("--rerun sends the saved session's "
+		    "commands: no --steps");
+	if (o->export != CLI_EXPORT_NONE &&
+	    (o->rerun != NULL || o->compare_a != NULL))
+		return cli_usage_error("--export is for --replay and live "
+		    "batch runs; --rerun and --compare print text or --json");
+	if (o->json && o->export != CLI_EXPORT_NONE &&
+	    o->export != CLI_EXPORT_JSON)
+		return cli_usage_error("--json and --export %s: choose one",
+		    cli_export_names[o->export]);
+	if (o->output != NULL && o->export == CLI_EXPORT_NONE)
+		return cli_usage_error("-o FILE is for --export FORMAT");
+	if (o->save != NULL && (o->compare_a != NULL ||
+	    o->serve_demo != NULL))
+		return cli_usage_error("--save keeps a session this run "
+		    "makes or replays; --compare and --serve-demo make none");
+	if (o->note != NULL && o->save == NULL)
+		return cli_usage_error("--note is kept with --save FILE");
+	if (o->import_format != SS_IMPORT_FORMAT_LAST && o->replay == NULL &&
+	    o->rerun == NULL && o->compare_a == NULL)
+		return cli_usage_error("--import-format is for --replay, "
+		    "--rerun and --compare");
+	return 0;
+}
+
 /* Options that contradict each other, or a missing target. */
 static int
 cli_check_combinations(struct cli_options *o)
 {
+	if (cli_check_sessions(o) != 0)
+		return -1;
+	if (o->replay != NULL || o->compare_a != NULL)
+		return 0;
 	if (o->implicit_tls + o->starttls + o->no_tls > 1)
 		return cli_usage_error("choose one of --tls, --starttls and "
 		    "--no-tls");
@@ -373,8 +495,9 @@ cli_check_combinations(struct cli_options *o)
 		return cli_usage_error("--serve-demo runs only the server; "
 		    "--demo runs it and a client: choose one");
 	if (o->serve_demo == NULL && !o->demo && o->target == NULL)
-		return cli_usage_error("no TARGET given (try --demo to use the "
-		    "built-in demo server)");
+		return cli_usage_error(o->rerun != NULL ? "--rerun FILE needs "
+		    "a TARGET to send to (or --demo)" : "no TARGET given (try "
+		    "--demo to use the built-in demo server)");
 	if (o->steps != NULL && !o->batch)
 		return cli_usage_error("--steps is for batch mode: add --batch");
 	if (o->password_file != NULL && o->user == NULL)
@@ -394,7 +517,8 @@ cli_options_parse(int argc, char **argv, struct cli_options *o)
 	memset(o, 0, sizeof *o);
 	o->tls_min = SS_TLS_1_2;
 	o->timeout_ms = 30000;
-	while ((ch = getopt_long(argc, argv, "hV", cli_long_options,
+	o->import_format = SS_IMPORT_FORMAT_LAST;
+	while ((ch = getopt_long(argc, argv, "hVo:", cli_long_options,
 	    NULL)) != -1) {
 		if (ch == 'h') {
 			fputs(cli_help_text, stdout);

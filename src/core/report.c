@@ -16,6 +16,7 @@
 
 #include "smtpscope/caps.h"
 #include "smtpscope/dialog.h"
+#include "smtpscope/findings.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/report.h"
 #include "smtpscope/text.h"
@@ -645,19 +646,393 @@ ss_report_text_result(struct ss_buf *out, const struct ss_report_target *tg)
 	ss_buf_addc(out, '\n');
 }
 
+/* Findings, worst first as the rule table orders them, with their RFC. */
+static void
+ss_report_text_findings(struct ss_buf *out, const struct ss_findings *fs)
+{
+	const struct ss_finding	*f;
+	size_t			 i, n = ss_findings_count(fs);
+
+	ss_buf_adds(out, "\nFindings\n");
+	if (n == 0)
+		ss_buf_adds(out, "  none\n");
+	for (i = 0; i < n; i++) {
+		f = ss_findings_at(fs, i);
+		ss_buf_printf(out, "  %-8s %s (%s)\n    ",
+		    ss_severity_names[f->severity], f->id, f->rfc);
+		ss_report_message(out, f->message);
+		ss_buf_addc(out, '\n');
+	}
+}
+
+/* Would the usual mail client set-ups work against this server? */
+static void
+ss_report_text_setups(struct ss_buf *out, const struct ss_findings *fs)
+{
+	const struct ss_setup	*st;
+	size_t			 i, n = ss_findings_setup_count(fs);
+
+	if (n == 0)
+		return;
+	ss_buf_adds(out, "\nMail client set-ups\n");
+	for (i = 0; i < n; i++) {
+		st = ss_findings_setup(fs, i);
+		ss_buf_printf(out, "  %-10s %s; %s; %s\n",
+		    ss_verdict_titles[st->verdict], st->security, st->auth,
+		    st->ports);
+		if (st->reason != NULL && *st->reason != '\0') {
+			ss_buf_adds(out, "             ");
+			ss_report_message(out, st->reason);
+			ss_buf_addc(out, '\n');
+		}
+	}
+}
+
 /* The whole text report. */
 void
 ss_report_text(struct ss_buf *out, const struct ss_transcript *t,
     const struct ss_dialog *d, const struct ss_report_target *tg,
     unsigned flags)
 {
+	struct ss_findings	*fs;
+
 	ss_report_text_head(out, tg);
 	ss_report_transcript(out, d, flags);
 	ss_report_caps_table(out, d);
 	ss_report_text_tls(out, t, ss_dialog_tls(d));
 	ss_report_text_auth(out, d);
 	ss_report_text_anomalies(out, d);
+	if (flags & SS_REPORT_FINDINGS) {
+		fs = ss_findings_run(t, d, NULL);
+		ss_report_text_findings(out, fs);
+		ss_report_text_setups(out, fs);
+		ss_findings_free(fs);
+	}
 	ss_report_text_result(out, tg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Markdown                                                            */
+
+/* Characters Markdown (CommonMark and GitHub's tables) gives a meaning. */
+#define SS_REPORT_MD_SPECIAL	"\\`*_{}[]<>()#+!|~&"
+
+/* Escaped text (already safe UTF-8) with Markdown's punctuation quoted. */
+static void
+ss_report_md_quote(struct ss_buf *out, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\0' && strchr(SS_REPORT_MD_SPECIAL, s[i]) != NULL)
+			ss_buf_addc(out, '\\');
+		ss_buf_addc(out, s[i]);
+	}
+}
+
+/* Untrusted bytes: ss_text_escape first, then Markdown's quoting. */
+static void
+ss_report_md(struct ss_buf *out, const char *s)
+{
+	struct ss_buf	 esc;
+
+	if (s == NULL)
+		return;
+	ss_buf_init(&esc);
+	ss_text_escape(&esc, s, strlen(s));
+	ss_report_md_quote(out, esc.data, esc.len);
+	ss_buf_finish(&esc);
+}
+
+/* A message of ours that may quote the server, for Markdown. */
+static void
+ss_report_md_message(struct ss_buf *out, const char *s)
+{
+	struct ss_buf	 m;
+
+	ss_buf_init(&m);
+	ss_report_message(&m, s);
+	ss_report_md_quote(out, m.data, m.len);
+	ss_buf_finish(&m);
+}
+
+/* The longest run of backticks, so the fence can be longer. */
+static size_t
+ss_report_md_backticks(const char *s, size_t len)
+{
+	size_t	 i, run = 0, max = 0;
+
+	for (i = 0; i < len; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > max)
+			max = run;
+	}
+	return max;
+}
+
+/* The transcript as the text report shows it, in a fenced block. */
+static void
+ss_report_md_transcript(struct ss_buf *out, const struct ss_dialog *d,
+    unsigned flags)
+{
+	struct ss_buf	 body;
+	size_t		 i, fence;
+
+	ss_buf_init(&body);
+	ss_report_transcript(&body, d, flags);
+	fence = ss_report_md_backticks(body.data, body.len) + 1;
+	if (fence < 3)
+		fence = 3;
+	ss_buf_adds(out, "\n## Transcript\n\n");
+	for (i = 0; i < fence; i++)
+		ss_buf_addc(out, '`');
+	ss_buf_adds(out, "text\n");
+	/* The first line is the heading of the text report: a legend. */
+	ss_buf_add(out, body.data, body.len);
+	for (i = 0; i < fence; i++)
+		ss_buf_addc(out, '`');
+	ss_buf_addc(out, '\n');
+	ss_buf_finish(&body);
+}
+
+/* The capability table: one column per phase, notes as a list. */
+static void
+ss_report_md_caps(struct ss_buf *out, const struct ss_dialog *d)
+{
+	struct ss_report_caps	 rc;
+	struct ss_buf		 words;
+	const struct ss_cap	*cap;
+	char			 cell[64], *label;
+	size_t			 i;
+	int			 p;
+
+	ss_report_caps_collect(&rc, d);
+	ss_buf_adds(out, "\n## Capabilities\n\n");
+	if (rc.nkeywords == 0) {
+		ss_buf_adds(out, "No successful EHLO.\n");
+		free(rc.keywords);
+		return;
+	}
+	ss_buf_adds(out, "| keyword |");
+	for (p = 0; p < SS_PHASE_LAST; p++)
+		ss_buf_printf(out, " %s |", ss_phase_titles[p]);
+	ss_buf_adds(out, "\n|---|---|---|---|\n");
+	for (i = 0; i < rc.nkeywords; i++) {
+		label = ss_report_caps_label(&rc, rc.keywords[i]);
+		ss_buf_adds(out, "| ");
+		ss_report_md_quote(out, label, strlen(label));
+		ss_buf_adds(out, " |");
+		for (p = 0; p < SS_PHASE_LAST; p++) {
+			ss_report_caps_cell(&rc, p, rc.keywords[i], cell,
+			    sizeof cell);
+			ss_buf_printf(out, " %s |", cell);
+		}
+		ss_buf_addc(out, '\n');
+		free(label);
+	}
+	ss_buf_addc(out, '\n');
+	for (i = 0; i < rc.nkeywords; i++) {
+		cap = NULL;
+		for (p = 0; p < SS_PHASE_LAST && cap == NULL; p++) {
+			if (rc.phase[p] != NULL)
+				cap = ss_caps_find(rc.phase[p], rc.keywords[i]);
+		}
+		ss_buf_init(&words);
+		if (cap != NULL)
+			ss_kb_describe_params(cap->keyword, cap->params, &words);
+		if (words.len > 0) {
+			ss_buf_adds(out, "- **");
+			ss_report_md(out, cap->keyword);
+			ss_buf_adds(out, "**: ");
+			ss_report_md(out, words.data);
+			ss_buf_addc(out, '\n');
+		}
+		ss_buf_finish(&words);
+	}
+	free(rc.keywords);
+}
+
+/* One row of a two-column table; the value is untrusted. */
+static void
+ss_report_md_row(struct ss_buf *out, const char *key, const char *value)
+{
+	ss_buf_printf(out, "| %s | ", key);
+	if (value == NULL || *value == '\0')
+		ss_buf_adds(out, "(none)");
+	else
+		ss_report_md(out, value);
+	ss_buf_adds(out, " |\n");
+}
+
+/* Verification in words for the TLS table. */
+static void
+ss_report_md_verify(struct ss_buf *out, const struct ss_tls_summary *tls)
+{
+	struct ss_buf	 words;
+	char		*p;
+
+	if (!tls->verify_known) {
+		ss_buf_adds(out, "| verified | unknown (no result recorded) |\n");
+		return;
+	}
+	if (tls->verify_flags == 0) {
+		ss_buf_adds(out, "| verified | yes |\n");
+		return;
+	}
+	ss_buf_init(&words);
+	ss_tls_verify_words(tls->verify_flags, &words);
+	for (p = words.data; *p != '\0'; p++) {
+		if (*p == '\n')
+			*p = ';';
+	}
+	ss_buf_printf(out, "| verified | **NO**%s: ", tls->verify_ignored ?
+	    " (the user chose to go on anyway)" : "");
+	ss_report_md(out, words.data);
+	ss_buf_adds(out, " |\n");
+	ss_buf_finish(&words);
+}
+
+/* The peer chain, one table per certificate. */
+static void
+ss_report_md_certs(struct ss_buf *out, const struct ss_transcript *t,
+    const struct ss_tls_summary *tls)
+{
+	struct ss_cert_info	 c;
+	size_t			 i;
+
+	for (i = 0; i < tls->ncerts && i < SS_NITEMS(tls->cert_events); i++) {
+		ss_buf_printf(out, "\n### Certificate %zu%s\n\n", i + 1,
+		    i == 0 ? " (the server's own)" : "");
+		if (ss_report_cert(t, tls->cert_events[i], &c) != 0) {
+			ss_buf_adds(out, "Could not be decoded.\n");
+			continue;
+		}
+		ss_buf_adds(out, "| field | value |\n|---|---|\n");
+		ss_report_md_row(out, "subject", c.subject);
+		ss_report_md_row(out, "issuer", c.issuer);
+		ss_report_md_row(out, "names", c.sans);
+		ss_report_md_row(out, "not before", c.not_before);
+		ss_report_md_row(out, "not after", c.not_after);
+		ss_report_md_row(out, "key", c.key);
+		ss_report_md_row(out, "signature", c.sig_alg);
+		ss_report_md_row(out, "SHA-256", c.sha256);
+		ss_report_md_row(out, "self-signed", c.self_signed ? "yes" :
+		    "no");
+	}
+}
+
+/* The TLS summary as a table. */
+static void
+ss_report_md_tls(struct ss_buf *out, const struct ss_transcript *t,
+    const struct ss_tls_summary *tls)
+{
+	ss_buf_adds(out, "\n## TLS\n\n");
+	if (tls == NULL || !tls->started) {
+		ss_buf_adds(out, "Not used: everything travelled in "
+		    "plaintext.\n");
+		return;
+	}
+	ss_buf_adds(out, "| | |\n|---|---|\n");
+	ss_buf_printf(out, "| started | %s |\n", tls->implicit ?
+	    "from the first byte (implicit TLS)" : "by STARTTLS");
+	if (tls->failure != NULL)
+		ss_report_md_row(out, "failed", tls->failure);
+	if (tls->established) {
+		ss_report_md_row(out, "version", tls->version);
+		ss_report_md_row(out, "cipher", tls->cipher);
+	}
+	ss_report_md_row(out, "SNI", ss_report_sni(tls) != NULL ?
+	    ss_report_sni(tls) : "(none sent)");
+	ss_report_md_verify(out, tls);
+	ss_report_md_certs(out, t, tls);
+}
+
+/* AUTH, anomalies and findings: the plain-text sections, as lists. */
+static void
+ss_report_md_rest(struct ss_buf *out, const struct ss_transcript *t,
+    const struct ss_dialog *d, unsigned flags)
+{
+	struct ss_findings	*fs;
+	const struct ss_finding	*f;
+	const struct ss_setup	*st;
+	size_t			 i, a, n;
+
+	ss_buf_adds(out, "\n## AUTH\n\n");
+	if (ss_dialog_auth_mech(d) == NULL || *ss_dialog_auth_mech(d) == '\0')
+		ss_buf_adds(out, "Not attempted.\n");
+	else {
+		ss_report_md(out, ss_dialog_auth_mech(d));
+		ss_buf_printf(out, ": %s (%d)\n", ss_dialog_auth_code(d) == 235 ?
+		    "accepted" : "not accepted", ss_dialog_auth_code(d));
+	}
+	if (ss_dialog_anomalies(d) != 0) {
+		ss_buf_adds(out, "\n## Anomalies in the server's replies\n\n");
+		for (a = 0; a < SS_ANOM_LAST; a++) {
+			if ((n = ss_dialog_anomaly_count(d, a)) != 0)
+				ss_buf_printf(out, "- `%s` x%zu: %s\n",
+				    ss_anomaly_names[a], n, ss_anomaly_text[a]);
+		}
+	}
+	if (ss_dialog_injected_bytes(d) != 0)
+		ss_buf_printf(out, "\n%zu bytes of plaintext arrived after the "
+		    "STARTTLS 220 and were discarded.\n",
+		    ss_dialog_injected_bytes(d));
+	if ((flags & SS_REPORT_FINDINGS) == 0)
+		return;
+	fs = ss_findings_run(t, d, NULL);
+	ss_buf_adds(out, "\n## Findings\n\n");
+	if (ss_findings_count(fs) == 0)
+		ss_buf_adds(out, "None.\n");
+	for (i = 0; i < ss_findings_count(fs); i++) {
+		f = ss_findings_at(fs, i);
+		ss_buf_printf(out, "- **%s** `%s` (%s): ",
+		    ss_severity_names[f->severity], f->id, f->rfc);
+		ss_report_md_message(out, f->message);
+		ss_buf_addc(out, '\n');
+	}
+	if ((n = ss_findings_setup_count(fs)) > 0)
+		ss_buf_adds(out, "\n## Mail client set-ups\n\n"
+		    "| verdict | security | authentication | ports | why |\n"
+		    "|---|---|---|---|---|\n");
+	for (i = 0; i < n; i++) {
+		st = ss_findings_setup(fs, i);
+		ss_buf_printf(out, "| %s | %s | %s | %s | ",
+		    ss_verdict_titles[st->verdict], st->security, st->auth,
+		    st->ports);
+		ss_report_md_message(out, st->reason);
+		ss_buf_adds(out, " |\n");
+	}
+	ss_findings_free(fs);
+}
+
+/* The whole report as a Markdown document. */
+void
+ss_report_markdown(struct ss_buf *out, const struct ss_transcript *t,
+    const struct ss_dialog *d, const struct ss_report_target *tg,
+    unsigned flags)
+{
+	ss_buf_adds(out, "# smtpscope report: ");
+	ss_report_md(out, tg->host);
+	ss_buf_printf(out, " port %d\n\n", tg->port);
+	ss_buf_adds(out, "- tool: smtpscope " SMTPSCOPE_VERSION "\n");
+	if (tg->address != NULL) {
+		ss_buf_adds(out, "- address: ");
+		ss_report_md(out, tg->address);
+		ss_buf_addc(out, '\n');
+	}
+	ss_buf_printf(out, "- result: **%s**", tg->result != NULL ?
+	    tg->result : "none");
+	if (tg->code > 0)
+		ss_buf_printf(out, " (last reply %d)", tg->code);
+	if (tg->message != NULL && *tg->message != '\0') {
+		ss_buf_adds(out, ": ");
+		ss_report_md_message(out, tg->message);
+	}
+	ss_buf_addc(out, '\n');
+	ss_report_md_transcript(out, d, flags);
+	ss_report_md_caps(out, d);
+	ss_report_md_tls(out, t, ss_dialog_tls(d));
+	ss_report_md_rest(out, t, d, flags);
 }
 
 /* ------------------------------------------------------------------ */
