@@ -1922,7 +1922,7 @@ setups_init(struct ss_findings *fs)
 static void
 findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
     const struct ss_dialog *d, const struct ss_findings_options *opt,
-    size_t start, size_t end)
+    size_t start, size_t end, int last)
 {
 	struct conn	c;
 
@@ -1930,6 +1930,14 @@ findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
 		return;
 	}
 	conn_init(&c, t, d, opt, start, end);
+	/* What the configuration says fills what the transcript does not
+	 * (imports); it describes the latest connection only. */
+	if (last && c.port < 0 && opt->port > 0) {
+		c.port = opt->port;
+	}
+	if (last && opt->implicit_tls && c.ev_tls_start == NONE) {
+		c.implicit = 1;
+	}
 	findings_judge(fs, &c);
 	setups_judge(fs, &c);
 }
@@ -1959,7 +1967,7 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 			if (own == NULL) {
 				own = ss_dialog_build(t, i);
 			}
-			findings_connection(fs, t, own, opt, start, i);
+			findings_connection(fs, t, own, opt, start, i, 0);
 			start = i;
 		}
 		if (own != NULL) {
@@ -1969,7 +1977,7 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 	if (d == NULL && own == NULL) {
 		own = ss_dialog_build(t, n);
 	}
-	findings_connection(fs, t, d != NULL ? d : own, opt, start, n);
+	findings_connection(fs, t, d != NULL ? d : own, opt, start, n, 1);
 	ss_dialog_destroy(own);
 	findings_sort(fs);
 	return fs;

@@ -473,6 +473,32 @@ test_plain_to_465(void **state)
 	ss_findings_free(f);
 }
 
+/* An import without a connect record: the port comes from the options. */
+static void
+test_port_from_options(void **state)
+{
+	static const struct step steps[] = {
+		I(SS_KIND_NOTE, "imported from a terminal log"),
+		I(SS_KIND_TIMEOUT, "no greeting within 30 seconds"),
+	};
+	struct ss_findings_options	 o;
+	struct ss_findings		*f;
+
+	(void)state;
+	f = judge(steps, SS_NITEMS(steps), NULL);
+	assert_int_equal(ss_findings_count(f), 0);
+	ss_findings_free(f);
+	memset(&o, 0, sizeof(o));
+	o.port = 465;
+	f = judge(steps, SS_NITEMS(steps), &o);
+	assert_finding(f, "plaintext-to-implicit-tls-port", EV(1));
+	ss_findings_free(f);
+	o.implicit_tls = 1;
+	f = judge(steps, SS_NITEMS(steps), &o);
+	assert_int_equal(ss_findings_count(f), 0);
+	ss_findings_free(f);
+}
+
 /* ------------------------------------------------------------------ */
 /* Greeting and replies.                                               */
 
@@ -1200,6 +1226,7 @@ main(void)
 		cmocka_unit_test(test_command_injection),
 		cmocka_unit_test(test_implicit_to_plain_port),
 		cmocka_unit_test(test_plain_to_465),
+		cmocka_unit_test(test_port_from_options),
 		cmocka_unit_test(test_banner_delay),
 		cmocka_unit_test(test_greeting_421),
 		cmocka_unit_test(test_reply_anomalies),
