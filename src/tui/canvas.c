@@ -70,6 +70,12 @@ canvas_piece(enum ss_text_piece piece, const char *s, size_t len, void *arg)
 	int		 w;
 
 	role = piece == SS_TEXT_ESCAPE ? wk->escape : wk->plain;
+	if (piece == SS_TEXT_ESCAPE && wk->plain == wk->escape && len == 2 &&
+	    memcmp(s, "\\\\", 2) == 0) {
+		/* Our own text: a backslash is just a backslash. */
+		s++;
+		len--;
+	}
 	for (i = 0; i < len; ) {
 		start = i;
 		n = canvas_decode((const unsigned char *)s + i, len - i, &cp);

@@ -538,6 +538,33 @@ test_auth_prompts_hide_password(void **state)
 	teardown_story(f);
 }
 
+/* What the user types is shown as typed (a backslash stays one), while
+ * a backslash from the server is doubled so escapes stay unambiguous. */
+static void
+test_prompt_shows_input_as_typed(void **state)
+{
+	struct fixture	*f = setup_story("verified: ok", 120, 40);
+	const char	*p;
+	char		*row;
+
+	(void)state;
+	tui_key(&f->t, ':');
+	assert_int_equal(f->t.prompt.kind, TUI_PROMPT_RAW);
+	for (p = "VRFY a\\b \xc3\xa9t\xc3\xa9"; *p != '\0'; p++) {
+		tui_key(&f->t, (unsigned char)*p < 0x80 ? *p : 'X');
+	}
+	tui_key(&f->t, TUI_KEY_UNICODE_FLAG | 0xe9);
+	tui_key(&f->t, 0x1b5b);	/* not a key curses sends: ignored */
+	draw(f);
+	row = tui_grid_row(f->g, f->t.layout.status.y);
+	assert_non_null(strstr(row, "raw line: VRFY a\\b"));
+	assert_null(strstr(row, "a\\\\b"));
+	assert_non_null(strstr(row, "\xc3\xa9"));
+	free(row);
+	assert_non_null(strstr(f->t.prompt.buf, "\xc3\xa9"));
+	teardown_story(f);
+}
+
 /* A click selects the line under the pointer and focuses its pane. */
 static void
 test_click_selects(void **state)
@@ -595,6 +622,7 @@ main(void)
 		cmocka_unit_test(test_explain_follows_selection),
 		cmocka_unit_test(test_search_then_noop),
 		cmocka_unit_test(test_auth_prompts_hide_password),
+		cmocka_unit_test(test_prompt_shows_input_as_typed),
 		cmocka_unit_test(test_click_selects),
 		cmocka_unit_test(test_every_size_draws),
 	};
