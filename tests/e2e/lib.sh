@@ -113,13 +113,17 @@ closed_port()
 	free_port
 }
 
-# Wait until something accepts connections on 127.0.0.1:$1 (up to ~10 s).
+# Wait until something accepts connections on 127.0.0.1:$1 (up to ~10 s);
+# give up at once if process $2 (when given) has died.
 wait_port()
 {
-	local port=$1 i
+	local port=$1 pid=${2:-} i
 	for i in $(seq 1 100); do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			return 0
+		fi
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			return 1
 		fi
 		sleep 0.1
 	done
@@ -171,7 +175,8 @@ exim_try_start()
 	    </dev/null >"$E2E_DIR/exim.stdout" 2>&1 &
 	EXIM_PID=$!
 	e2e_pids+=("$EXIM_PID")
-	if wait_port "$EXIM_PORT" && wait_port "$EXIM_TLS_PORT"; then
+	if wait_port "$EXIM_PORT" "$EXIM_PID" &&
+	    wait_port "$EXIM_TLS_PORT" "$EXIM_PID"; then
 		return 0
 	fi
 	kill "$EXIM_PID" 2>/dev/null
