@@ -34,6 +34,22 @@ compare_columns(const struct tui_rect *r, struct compare_cols *c)
 	}
 }
 
+/* SIZE's limit in MiB after the octets. */
+static void
+compare_size(struct tui_canvas *cv, const struct tui_rect *clip, int x,
+    int y, const struct ss_cap *c)
+{
+	struct ss_buf	b;
+
+	if (!c->has_size) {
+		return;
+	}
+	ss_buf_init(&b);
+	tui_caps_params(c, &b);
+	tui_canvas_printf(cv, clip, x, y, TUI_ROLE_DIM, " (%s)", b.data);
+	ss_buf_finish(&b);
+}
+
 /* One phase cell: the change word, then the parameters. */
 static void
 compare_cell(struct tui *t, struct tui_canvas *cv, const struct tui_rect *clip,
@@ -52,8 +68,9 @@ compare_cell(struct tui *t, struct tui_canvas *cv, const struct tui_rect *clip,
 		if (*params == '\0' && strcmp(word, "yes") == 0) {
 			params = "yes";
 		}
-		tui_canvas_wire(cv, clip, x, y, TUI_ROLE_NORMAL, params,
+		x = tui_canvas_wire(cv, clip, x, y, TUI_ROLE_NORMAL, params,
 		    strlen(params));
+		compare_size(cv, clip, x, y, row->in[p]);
 	}
 }
 

@@ -209,6 +209,7 @@ loop_greet(struct tui *t, const char *theme_err)
 	if (theme_err != NULL) {
 		tui_set_status(t, TUI_ROLE_ERROR, "%s (using the default "
 		    "theme)", theme_err);
+		t->note_pinned = 1;
 	} else if (t->cfg->note != NULL) {
 		tui_set_status(t, TUI_ROLE_STATUS, "%s   (? lists the keys)",
 		    t->cfg->note);
