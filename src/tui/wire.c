@@ -233,23 +233,36 @@ wire_line_bytes(const struct tui *t, size_t i, struct ss_buf *b)
 	}
 }
 
-/* The escaped text of a line, for search and the explain pane. */
+/* The escaped text of dialog line i, as the pane shows it. */
+static void
+wire_text_at(const struct tui *t, size_t i, struct ss_buf *out)
+{
+	struct ss_buf	raw;
+
+	ss_buf_init(&raw);
+	wire_line_bytes(t, i, &raw);
+	ss_text_escape(out, raw.data, raw.len);
+	ss_buf_finish(&raw);
+}
+
+/* The escaped text of a line, for the explain pane. */
 void
 tui_wire_line_text(const struct tui *t, const struct ss_line *l,
     struct ss_buf *out)
 {
-	struct ss_buf	raw;
-	size_t		i, n = ss_dialog_line_count(t->dialog);
+	size_t	i, n = ss_dialog_line_count(t->dialog);
 
-	for (i = 0; i < n && ss_dialog_line(t->dialog, i) != l; i++) {
-		;
+	if (t->nrows > 0 && t->wire.sel < t->nrows &&
+	    ss_dialog_line(t->dialog, t->rows[t->wire.sel].line) == l) {
+		wire_text_at(t, t->rows[t->wire.sel].line, out);
+		return;
 	}
-	ss_buf_init(&raw);
-	if (i < n) {
-		wire_line_bytes(t, i, &raw);
+	for (i = 0; i < n; i++) {
+		if (ss_dialog_line(t->dialog, i) == l) {
+			wire_text_at(t, i, out);
+			return;
+		}
 	}
-	ss_text_escape(out, raw.data, raw.len);
-	ss_buf_finish(&raw);
 }
 
 /* Is line i a further line of the write that began on an earlier one? */
@@ -351,7 +364,7 @@ wire_matches(const struct tui *t, size_t i)
 		return 0;
 	}
 	ss_buf_init(&b);
-	tui_wire_line_text(t, ss_dialog_line(t->dialog, i), &b);
+	wire_text_at(t, i, &b);
 	m = wire_contains(b.data, t->search);
 	ss_buf_finish(&b);
 	return m;
