@@ -11,6 +11,7 @@ SMTPSCOPE=${1:?usage: $0 SMTPSCOPE HOSTILE-PEER CASE}
 PEER=${2:?usage: $0 SMTPSCOPE HOSTILE-PEER CASE}
 CASE=${3:?usage: $0 SMTPSCOPE HOSTILE-PEER CASE}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PYTHON=${PYTHON:-python3}	# meson passes the one it runs on
 
 STEP_TIMEOUT=3		# --timeout given to smtpscope, per step
 MARGIN=5		# seconds allowed past it for everything else
@@ -141,7 +142,7 @@ check_text()
 {
 	run_batch
 	check_run text
-	python3 "$HERE/terminal-safe.py" text "$DIR/out" "$DIR/err" >&2 ||
+	"$PYTHON" "$HERE/terminal-safe.py" text "$DIR/out" "$DIR/err" >&2 ||
 	    fail "text output carries bytes a terminal would act on"
 	if [ "$MESSAGE" != - ]; then
 		cat "$DIR/out" "$DIR/err" | grep -qiE -- "$MESSAGE" ||
@@ -156,7 +157,7 @@ check_json()
 	local a status
 	run_batch --json
 	check_run json
-	python3 "$HERE/terminal-safe.py" text "$DIR/out" "$DIR/err" >&2 ||
+	"$PYTHON" "$HERE/terminal-safe.py" text "$DIR/out" "$DIR/err" >&2 ||
 	    fail "JSON output carries bytes a terminal would act on"
 	jq -e . "$DIR/out" >/dev/null 2>&1 || fail "stdout is not one JSON document"
 	jq -e '.events | length > 0' "$DIR/out" >/dev/null ||

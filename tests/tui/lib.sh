@@ -42,6 +42,9 @@ TUI_POLL=0.05		# seconds between two looks at the screen
 TUI_TITLE=smtpscope-test-title	# a pane title the program must not change
 TUI_SKIP=77
 TUI_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# meson passes the Python it runs on; a version-manager shim on PATH may
+# cost half a second a call.
+PYTHON=${PYTHON:-python3}
 
 tui_pids=()
 
@@ -245,7 +248,7 @@ TUI_PANE_TITLES='wire capabilities explain help compare'
 
 tui_region()
 {
-	tui_screen | python3 -c '
+	tui_screen | "$PYTHON" -c '
 import re, signal, sys
 signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 title, titles = sys.argv[1], sys.argv[2].split()
@@ -358,7 +361,7 @@ peer_start()
 # The terminal bytes carry nothing a server could use to drive it.
 tui_expect_safe_tty()
 {
-	python3 "$TUI_LIB_DIR/../peer/terminal-safe.py" tty "$TUI_RAW" >&2 ||
+	"$PYTHON" "$TUI_LIB_DIR/../peer/terminal-safe.py" tty "$TUI_RAW" >&2 ||
 	    tui_fail "the explorer passed server bytes to the terminal"
 }
 
