@@ -139,6 +139,16 @@ void	cli_target_from_meta(const struct ss_transcript *,
 /* --replay FILE. */
 int	cli_replay(const struct cli_options *);
 
+struct ss_compare;
+/* Print a comparison as text (fitted to the terminal) or --json. */
+int	cli_compare_print(const struct ss_compare *, const struct cli_options *);
+/* "FILE (host port N)" for a loaded session; the caller frees. */
+char	*cli_session_label(const char *, const struct ss_transcript *);
+/* --compare A B. */
+int	cli_compare(const struct cli_options *);
+/* --rerun FILE TARGET. */
+int	cli_rerun(const struct cli_options *);
+
 /* --serve-demo: run the demo server until SIGINT or SIGTERM. */
 int	cli_serve_demo(const struct cli_options *);
 

@@ -66,6 +66,10 @@ main(int argc, char **argv)
 		rc = cli_serve_demo(&o);
 	else if (o.replay != NULL)
 		rc = cli_replay(&o);
+	else if (o.compare_a != NULL)
+		rc = cli_compare(&o);
+	else if (o.rerun != NULL)
+		rc = cli_rerun(&o);
 	else if (o.batch)
 		rc = cli_batch(&o);
 	else
