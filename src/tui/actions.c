@@ -85,7 +85,8 @@ actions_auth(struct tui *t)
 static char *
 actions_unescape_message(const char *s)
 {
-	struct ss_buf	b;
+	struct ss_buf	 b;
+	char		*out;
 
 	ss_buf_init(&b);
 	for (; *s != '\0'; s++) {
@@ -96,7 +97,9 @@ actions_unescape_message(const char *s)
 			ss_buf_addc(&b, *s);
 		}
 	}
-	return ss_buf_steal(&b);
+	out = ss_buf_steal(&b);
+	ss_buf_finish(&b);
+	return out;
 }
 
 /* The RCPT prefill: configured, or the postmaster of the host. */

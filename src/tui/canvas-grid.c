@@ -123,8 +123,9 @@ tui_grid_clear(struct tui_grid *g)
 char *
 tui_grid_row(const struct tui_grid *g, int y)
 {
-	struct ss_buf	b;
-	int		x;
+	struct ss_buf	 b;
+	char		*out;
+	int		 x;
 
 	ss_buf_init(&b);
 	if (y >= 0 && y < g->h) {
@@ -132,7 +133,9 @@ tui_grid_row(const struct tui_grid *g, int y)
 			ss_buf_adds(&b, g->cells[y * g->w + x].glyph);
 		}
 	}
-	return ss_buf_steal(&b);
+	out = ss_buf_steal(&b);
+	ss_buf_finish(&b);
+	return out;
 }
 
 /* Every row, joined by newlines. */
@@ -140,7 +143,7 @@ char *
 tui_grid_dump(const struct tui_grid *g)
 {
 	struct ss_buf	 b;
-	char		*row;
+	char		*row, *out;
 	int		 y;
 
 	ss_buf_init(&b);
@@ -150,7 +153,9 @@ tui_grid_dump(const struct tui_grid *g)
 		ss_buf_addc(&b, '\n');
 		free(row);
 	}
-	return ss_buf_steal(&b);
+	out = ss_buf_steal(&b);
+	ss_buf_finish(&b);
+	return out;
 }
 
 /* The role a cell was drawn with. */
