@@ -14,9 +14,11 @@ tui_wait_for_re 'q +quit'
 tui_alive
 [ "$(tui_pane '#{pane_width}x#{pane_height}')" = 80x24 ] ||
     tui_fail "the pane is $(tui_pane '#{pane_width}x#{pane_height}')"
-tui_expect smtpscope
-tui_expect wire
-tui_expect capabilities
+# Header on the first row, footer on the last, the panes stacked between.
+tui_screen | head -n 1 | grep -q '^ smtpscope ' || tui_fail "no header on row 1"
+tui_screen | tail -n 1 | grep -qE 'q +quit' || tui_fail "no footer on row 24"
+tui_expect_region capabilities '^ *STARTTLS +yes'
+tui_expect_region wire 'S: 250 HELP'
 # No line is wider than the terminal (capture pads nothing past 80).
 tui_screen | awk 'length($0) > 80 { exit 1 }' || tui_fail "a line exceeds 80 columns"
 tui_keys n
