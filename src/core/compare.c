@@ -36,6 +36,15 @@ static const char *const ss_compare_diff_words[SS_CMP_LAST] = {
 	"same", "DIFFERENT text", "DIFFERENT code", "MISSING", "skipped"
 };
 
+/* Verbs in the JSON: the command word, or what the row is. */
+static const char *const ss_compare_verb_names[SS_VERB_LAST] = {
+	"greeting", "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT",
+	"DATA", "BDAT", "RSET", "NOOP", "VRFY", "EXPN", "HELP", "QUIT",
+	"sasl", "body", "other"
+};
+_Static_assert(SS_NITEMS(ss_compare_verb_names) == SS_VERB_LAST,
+    "ss_compare_verb_names must name every verb");
+
 /* The fields of the TLS table, in order. */
 enum ss_compare_tls_field {
 	SS_CMP_TLS_HOW, SS_CMP_TLS_ESTABLISHED, SS_CMP_TLS_VERSION,
@@ -738,7 +747,8 @@ ss_compare_json_exchanges(const struct ss_compare *c)
 		json_array_append_new(arr, json_pack(
 		    "{s:o, s:s, s:b, s:o, s:o, s:s, s:o}",
 		    "command", ss_compare_json_command(x),
-		    "verb", ss_verb_names[x != NULL ? x->verb : SS_VERB_NONE],
+		    "verb", ss_compare_verb_names[x != NULL ? x->verb :
+		    SS_VERB_NONE],
 		    "greeting", x != NULL && x->greeting,
 		    "a", ss_compare_json_reply(a),
 		    "b", ss_compare_json_reply(b),
