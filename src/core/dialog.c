@@ -188,6 +188,18 @@ dialog_phase_now(const struct ss_dialog *d)
 	return d->in_tls ? SS_PHASE_AFTER_TLS : SS_PHASE_BEFORE_TLS;
 }
 
+/* Copy a line's bytes, NULs included (xstrndup would stop at the first
+ * NUL while len still counted the rest). */
+static char *
+dialog_copy_bytes(const char *bytes, size_t len)
+{
+	char	*p = xmalloc(len + 1);
+
+	memcpy(p, bytes, len);
+	p[len] = '\0';
+	return p;
+}
+
 /* Append a display line; returns its index. */
 static size_t
 dialog_add_line(struct ss_dialog *d, const struct ss_event *ev,
@@ -214,7 +226,7 @@ dialog_add_line(struct ss_dialog *d, const struct ss_event *ev,
 		l->flags |= SS_LINE_REDACTED;
 	}
 	l->exchange = -1;
-	l->bytes = xstrndup(bytes, len);
+	l->bytes = dialog_copy_bytes(bytes, len);
 	l->len = len;
 	return d->nlines++;
 }
@@ -227,7 +239,7 @@ dialog_update_line(struct ss_dialog *d, size_t idx, const struct ss_event *ev,
 	struct ss_line	*l = &d->lines[idx];
 
 	free(l->bytes);
-	l->bytes = xstrndup(bytes, len);
+	l->bytes = dialog_copy_bytes(bytes, len);
 	l->len = len;
 	l->event = d->fed;
 	l->t_us = ev->t_us;
