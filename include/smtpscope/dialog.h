@@ -121,6 +121,8 @@ const struct ss_exchange *ss_dialog_exchange(const struct ss_dialog *,
 		    size_t);
 /* Commands sent and not yet answered. */
 size_t	ss_dialog_pending(const struct ss_dialog *);
+/* Is a server reply half received (lines without the final one)? */
+int	ss_dialog_reply_in_progress(const struct ss_dialog *);
 
 /* The capabilities of the last EHLO answered in that phase; NULL if the
  * phase was not reached or had no successful EHLO. */

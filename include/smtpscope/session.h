@@ -115,7 +115,8 @@ const char		*ss_session_peer(const struct ss_session *);
 /*
  * Start a step.  arg is the step's argument: the mechanism for AUTH (NULL:
  * configured or strongest), the address for MAIL/RCPT/VRFY/EXPN, the line
- * for RAW, the EHLO name.  Returns 0, or -1 with a message in *err when the
+ * for RAW, the EHLO name, the message body for DATA (LF or CRLF line
+ * ends; dot-stuffed when sent).  Returns 0, or -1 with a message in *err when the
  * step cannot start now (another is running, not connected).  A step that
  * breaks the rules starts anyway and the warning goes to the transcript.
  */

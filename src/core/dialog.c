@@ -884,6 +884,13 @@ ss_dialog_pending(const struct ss_dialog *d)
 	return d->nexchanges - d->head;
 }
 
+/* Is a reply half received? */
+int
+ss_dialog_reply_in_progress(const struct ss_dialog *d)
+{
+	return d->reply_first_line >= 0 || d->server_open_line >= 0;
+}
+
 /* The capability set of a phase, or NULL. */
 const struct ss_caps *
 ss_dialog_caps(const struct ss_dialog *d, enum ss_phase p)

@@ -1226,6 +1226,11 @@ ss_session_start(struct ss_session *s, enum ss_step step, const char *arg,
 	if (step == SS_STEP_AUTH) {
 		mech = session_pick_mech(s, arg);
 	}
+	if (step == SS_STEP_DATA && arg != NULL && *arg != '\0') {
+		/* The user's edited message becomes the one DATA sends. */
+		free(s->data_body);
+		s->data_body = xstrdup(arg);
+	}
 	s->step = step;
 	s->step_active = 1;
 	s->result = SS_RESULT_NONE;
@@ -1388,13 +1393,21 @@ session_timed_out(struct ss_session *s)
 		break;
 	case SS_STATE_GREETING:
 		session_set_state(s, SS_STATE_READY);
-		session_finish(s, SS_RESULT_TIMEOUT, 0, "the server accepted "
-		    "the connection but sent no greeting within %d s", secs);
+		if (ss_dialog_reply_in_progress(s->dialog)) {
+			session_finish(s, SS_RESULT_TIMEOUT, 0, "the server "
+			    "began its greeting but did not finish it within "
+			    "%d s", secs);
+		} else {
+			session_finish(s, SS_RESULT_TIMEOUT, 0, "the server "
+			    "accepted the connection but sent no greeting "
+			    "within %d s", secs);
+		}
 		break;
 	default:
 		session_set_state(s, SS_STATE_READY);
-		session_finish(s, SS_RESULT_TIMEOUT, 0, "no reply to %s within "
-		    "%d s", ss_step_names[s->step], secs);
+		session_finish(s, SS_RESULT_TIMEOUT, 0, "%s reply to %s within "
+		    "%d s", ss_dialog_reply_in_progress(s->dialog) ?
+		    "no complete" : "no", ss_step_names[s->step], secs);
 		break;
 	}
 }
