@@ -176,9 +176,11 @@ cli_batch_report(struct cli_run *run, const struct cli_options *o,
 	return rc;
 }
 
-/* Batch mode: set up, run, QUIT politely, report, exit code. */
+/* Batch mode against one host: set up, run, QUIT politely, report, exit
+ * code.  The MX plan's notes for host i go first in the transcript. */
 int
-cli_batch(const struct cli_options *o)
+cli_batch_host(const struct cli_options *o, const struct cli_mx_plan *plan,
+    size_t i)
 {
 	struct cli_setup	 setup;
 	struct cli_run		 run;
@@ -198,6 +200,7 @@ cli_batch(const struct cli_options *o)
 		cli_setup_finish(&setup);
 		return CLI_EXIT_INTERNAL;
 	}
+	cli_mx_plan_note(plan, i, ss_session_transcript(run.session));
 	if (o->steps != NULL)
 		cli_run_list(&run, o);
 	else
@@ -216,5 +219,27 @@ cli_batch(const struct cli_options *o)
 	free(run.message);
 	ss_session_destroy(run.session);
 	cli_setup_finish(&setup);
+	return rc;
+}
+
+/* Batch mode: TARGET, or the MX hosts of the domain it names (--mx).
+ * With --mx all the exit code is the first failing host's. */
+int
+cli_batch(const struct cli_options *o)
+{
+	struct cli_mx_plan	 plan;
+	struct cli_options	 host;
+	size_t			 i, count;
+	int			 rc = CLI_EXIT_OK, r;
+
+	cli_mx_plan_init(&plan, o);
+	count = cli_mx_plan_count(&plan, o);
+	for (i = 0; i < count; i++) {
+		cli_mx_plan_options(&plan, o, i, &host);
+		r = cli_batch_host(&host, &plan, i);
+		if (rc == CLI_EXIT_OK)
+			rc = r;
+	}
+	cli_mx_plan_finish(&plan);
 	return rc;
 }

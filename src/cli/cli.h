@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "smtpscope/demo.h"
+#include "smtpscope/mx.h"
 #include "smtpscope/report.h"
 #include "smtpscope/session.h"
 #include "smtpscope/store.h"
@@ -41,6 +42,15 @@ struct cli_step {
 	enum ss_step	 step;
 	char		*arg;		/* NULL when none */
 };
+
+/* --mx: which exchangers of a domain TARGET to use (doc/mx.md). */
+enum cli_mx_mode {
+	CLI_MX_FIRST,		/* the best one (the default) */
+	CLI_MX_ALL,		/* each in turn, one report each (batch) */
+	CLI_MX_NONE,		/* no lookup: TARGET is a host */
+	CLI_MX_LAST
+};
+extern const char *const cli_mx_names[CLI_MX_LAST];
 
 /* What the command line asked for.  Strings point into argv unless noted. */
 struct cli_options {
@@ -79,6 +89,7 @@ struct cli_options {
 	const char		*rerun;		/* --rerun FILE */
 	const char		*compare_a;	/* --compare A B */
 	const char		*compare_b;
+	enum cli_mx_mode	 mx;		/* --mx */
 };
 
 /* Parse argv.  Returns 0 to go on, 1 when --help or --version was printed
@@ -154,5 +165,29 @@ int	cli_serve_demo(const struct cli_options *);
 
 /* Print a message that may hold server text, escaped, on stderr. */
 void	cli_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* MX (src/cli/mx.c): the exchangers TARGET stands for, if any. */
+struct cli_mx_plan {
+	struct ss_mx	*list;		/* owned; NULL: TARGET is a host */
+	size_t		 n;
+	char		*summary;	/* owned; the transcript's note */
+};
+int	cli_mx_mode_from_name(const char *, enum cli_mx_mode *);
+/* Usage errors of --mx (reported); 0 or -1. */
+int	cli_mx_check(const struct cli_options *);
+void	cli_mx_plan_init(struct cli_mx_plan *, const struct cli_options *);
+size_t	cli_mx_plan_count(const struct cli_mx_plan *,
+	    const struct cli_options *);
+/* A copy of the options aimed at host i (strings borrowed from the plan). */
+void	cli_mx_plan_options(const struct cli_mx_plan *,
+	    const struct cli_options *, size_t, struct cli_options *);
+void	cli_mx_plan_note(const struct cli_mx_plan *, size_t,
+	    struct ss_transcript *);
+/* Ask on the terminal which exchanger to explore; index, -1 to quit. */
+int	cli_mx_plan_pick(const struct cli_mx_plan *);
+void	cli_mx_plan_finish(struct cli_mx_plan *);
+/* Batch mode against one host, with the plan's notes for host i. */
+int	cli_batch_host(const struct cli_options *, const struct cli_mx_plan *,
+	    size_t);
 
 #endif

@@ -12,9 +12,11 @@
 #include "smtpscope/util.h"
 #include "tui.h"
 
-/* The explorer: create the session and let the TUI drive it. */
+/* The explorer: create the session and let the TUI drive it.  The MX
+ * plan's notes for host i go first in the transcript. */
 static int
-cli_interactive(const struct cli_options *o)
+cli_interactive_host(const struct cli_options *o,
+    const struct cli_mx_plan *plan, size_t i)
 {
 	struct cli_setup	 setup;
 	struct tui_config	 tc;
@@ -34,17 +36,36 @@ cli_interactive(const struct cli_options *o)
 		cli_setup_finish(&setup);
 		return CLI_EXIT_INTERNAL;
 	}
+	cli_mx_plan_note(plan, i, ss_session_transcript(session));
 	memset(&tc, 0, sizeof tc);
 	tc.theme = o->theme;
 	tc.connect_now = 1;
 	tc.target_label = setup.label;
-	tc.note = setup.note[0] != '\0' ? setup.note : NULL;
+	tc.note = setup.note[0] != '\0' ? setup.note : plan->summary;
 	rc = tui_run(session, &tc);
 	if (o->save != NULL && cli_save_session(ss_session_transcript(session),
 	    NULL, o) != CLI_EXIT_OK && rc == CLI_EXIT_OK)
 		rc = CLI_EXIT_INTERNAL;
 	ss_session_destroy(session);
 	cli_setup_finish(&setup);
+	return rc;
+}
+
+/* The explorer on TARGET, or on the MX host of its domain the user
+ * picks (--mx). */
+static int
+cli_interactive(const struct cli_options *o)
+{
+	struct cli_mx_plan	 plan;
+	struct cli_options	 host;
+	int			 i, rc = CLI_EXIT_OK;
+
+	cli_mx_plan_init(&plan, o);
+	if ((i = cli_mx_plan_pick(&plan)) >= 0) {
+		cli_mx_plan_options(&plan, o, (size_t)i, &host);
+		rc = cli_interactive_host(&host, &plan, (size_t)i);
+	}
+	cli_mx_plan_finish(&plan);
 	return rc;
 }
 

@@ -22,7 +22,7 @@ enum {
 	OPT_PASSWORD, OPT_PASSWORD_FILE, OPT_AUTH, OPT_EHLO, OPT_FROM, OPT_TO,
 	OPT_TIMEOUT, OPT_STEPS, OPT_BATCH, OPT_JSON, OPT_DEMO, OPT_SERVE_DEMO,
 	OPT_PROFILE, OPT_THEME, OPT_SAVE, OPT_NOTE, OPT_REPLAY,
-	OPT_IMPORT_FORMAT, OPT_EXPORT, OPT_RERUN, OPT_COMPARE
+	OPT_IMPORT_FORMAT, OPT_EXPORT, OPT_RERUN, OPT_COMPARE, OPT_MX
 };
 
 static const struct option cli_long_options[] = {
@@ -58,6 +58,7 @@ static const struct option cli_long_options[] = {
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "rerun",		required_argument,	NULL, OPT_RERUN },
 	{ "compare",		required_argument,	NULL, OPT_COMPARE },
+	{ "mx",			required_argument,	NULL, OPT_MX },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -73,6 +74,7 @@ static const char cli_help_text[] =
 "       smtpscope --compare A B              two sessions' capabilities, TLS\n"
 "\n"
 "TARGET is HOST, HOST:PORT or [IPv6]:PORT (port 25, or 465 with --tls).\n"
+"A TARGET without a port that is a domain goes to its MX hosts, best first.\n"
 "\n"
 "Connection:\n"
 "  --port N             port to connect to\n"
@@ -85,6 +87,8 @@ static const char cli_help_text[] =
 "  --tls-min V          oldest TLS version to accept: 1.0, 1.1 or 1.2\n"
 "                       (default 1.2)\n"
 "  --keylog FILE        write TLS keys for Wireshark (or SSLKEYLOGFILE)\n"
+"  --mx first|all|none  for a domain TARGET: its best MX host (default),\n"
+"                       each MX host in turn (batch), or no MX lookup\n"
 "  --timeout SECONDS    give up on a step after this long (default 30)\n"
 "\n"
 "SMTP:\n"
@@ -384,6 +388,11 @@ cli_option_value(int ch, const char *arg, struct cli_options *o)
 			    "json, text, markdown", arg);
 		o->batch = 1;
 		return 0;
+	case OPT_MX:
+		if (cli_mx_mode_from_name(arg, &o->mx) != 0)
+			return cli_usage_error("--mx: '%s' is not one of first, "
+			    "all, none", arg);
+		return 0;
 	case OPT_PASSWORD:
 		return cli_usage_error("--password is not accepted: every user "
 		    "can read a command line with ps.  Use --password-file "
@@ -484,7 +493,7 @@ cli_check_sessions(const struct cli_options *o)
 static int
 cli_check_combinations(struct cli_options *o)
 {
-	if (cli_check_sessions(o) != 0)
+	if (cli_check_sessions(o) != 0 || cli_mx_check(o) != 0)
 		return -1;
 	if (o->replay != NULL || o->compare_a != NULL)
 		return 0;
