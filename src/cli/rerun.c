@@ -208,6 +208,7 @@ cli_rerun_body(const struct ss_dialog *d)
 {
 	const struct ss_line	*l;
 	struct ss_buf		 b;
+	char			*body;
 	size_t			 i, n = ss_dialog_line_count(d);
 	int			 found = 0;
 
@@ -219,8 +220,11 @@ cli_rerun_body(const struct ss_dialog *d)
 				break;
 			continue;
 		}
-		if (l->exchange >= 0)	/* the final dot */
-			return ss_buf_steal(&b);
+		if (l->exchange >= 0) {	/* the final dot */
+			body = ss_buf_steal(&b);
+			ss_buf_finish(&b);
+			return body;
+		}
 		found = 1;
 		if (l->len > 0 && l->bytes[0] == '.')
 			ss_buf_add(&b, l->bytes + 1, l->len - 1);

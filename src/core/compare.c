@@ -177,7 +177,9 @@ ss_compare_verified(const struct ss_tls_summary *tls)
 		if (*p == '\n')
 			*p = ';';
 	}
-	return ss_buf_steal(&b);
+	p = ss_buf_steal(&b);
+	ss_buf_finish(&b);	/* steal leaves a fresh, allocated buffer */
+	return p;
 }
 
 /* Copy a string that may be NULL or empty (both: no value). */

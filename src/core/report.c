@@ -316,6 +316,7 @@ static char *
 ss_report_caps_label(const struct ss_report_caps *rc, const char *kw)
 {
 	const struct ss_cap	*cap = NULL;
+	char			*label;
 	struct ss_buf		 b;
 	int			 p;
 
@@ -329,7 +330,9 @@ ss_report_caps_label(const struct ss_report_caps *rc, const char *kw)
 		ss_buf_addc(&b, ' ');
 		ss_report_esc(&b, cap->params);
 	}
-	return ss_buf_steal(&b);
+	label = ss_buf_steal(&b);
+	ss_buf_finish(&b);	/* steal leaves a fresh, allocated buffer */
+	return label;
 }
 
 /* Width of the label column: the widest label, bounded. */
