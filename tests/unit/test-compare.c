@@ -86,6 +86,7 @@ side_build(struct side *s, const struct scripted_event *ev)
 	s->d = ss_dialog_build(s->t, ss_transcript_count(s->t));
 }
 
+/* Free a side built by side_build or noop_side. */
 static void
 side_free(struct side *s)
 {
@@ -135,6 +136,7 @@ noop_side(struct side *s, const char *reply)
 	s->d = ss_dialog_build(s->t, ss_transcript_count(s->t));
 }
 
+/* Each reply case is judged as the table says. */
 static void
 test_replies(void **state)
 {
@@ -177,6 +179,7 @@ rerun_compare(const struct side *a, const struct side *b)
 	return c;
 }
 
+/* The rerun's rows are judged one by one and counted per table. */
 static void
 test_rerun_rows(void **state)
 {
@@ -224,6 +227,7 @@ json_cap_row(json_t *root, const char *phase, const char *kw)
 	return NULL;
 }
 
+/* The JSON a script reads: statuses, verbs, codes, escaped text. */
 static void
 test_json(void **state)
 {
@@ -294,6 +298,7 @@ has_line(const char *text, const char *first, const char *second)
 	return 0;
 }
 
+/* The text a person reads: words, '*' marks, cuts, no controls. */
 static void
 test_text(void **state)
 {
