@@ -54,7 +54,8 @@ void	 ss_buf_addc(struct ss_buf *, char);
 void	 ss_buf_adds(struct ss_buf *, const char *);
 void	 ss_buf_printf(struct ss_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Hand the bytes to the caller (who frees them); the buffer is reset. */
+/* Hand the bytes to the caller (who frees them); the buffer is left empty
+ * and owns nothing, so no ss_buf_finish is owed (adding again is fine). */
 char	*ss_buf_steal(struct ss_buf *);
 
 /* Case-insensitive ASCII comparison, independent of locale. */

@@ -277,7 +277,11 @@ ss_buf_printf(struct ss_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* Give the bytes to the caller and leave an empty, usable buffer. */
+/*
+ * Give the bytes to the caller.  The buffer is left holding nothing (as
+ * after ss_buf_finish), so a caller that is done with it owes no further
+ * call, and one that goes on adding may: the next add allocates afresh.
+ */
 char *
 ss_buf_steal(struct ss_buf *b)
 {
@@ -286,7 +290,8 @@ ss_buf_steal(struct ss_buf *b)
 	if (b->data == NULL)
 		return xstrdup("");
 	p = b->data;
-	ss_buf_init(b);
+	b->data = NULL;
+	b->len = b->cap = 0;
 	return p;
 }
 
