@@ -11,6 +11,7 @@
 
 struct ss_buf;
 struct ss_dialog;
+struct ss_findings_options;
 struct ss_transcript;
 
 struct ss_report_target {
@@ -20,6 +21,10 @@ struct ss_report_target {
 	const char	*result;	/* ss_result_names[], or NULL */
 	const char	*message;	/* the last step's message, or NULL */
 	int		 code;		/* the last reply code, 0 if none */
+	/* What the user wants to do (wanted mechanism, message size, the
+	 * port's configuration), for the findings; NULL checks nothing
+	 * optional. */
+	const struct ss_findings_options *findings;
 };
 
 #define SS_REPORT_TIMINGS	0x01	/* show per-event times */
@@ -40,7 +45,8 @@ void	ss_report_text(struct ss_buf *, const struct ss_transcript *,
 void	ss_report_markdown(struct ss_buf *, const struct ss_transcript *,
 	    const struct ss_dialog *, const struct ss_report_target *,
 	    unsigned flags);
-/* The JSON document, compact, one line, NUL-terminated; caller frees. */
+/* The JSON document, compact, one line, NUL-terminated; caller frees.
+ * It always carries "findings" and "setups". */
 char	*ss_report_json(const struct ss_transcript *,
 	    const struct ss_dialog *, const struct ss_report_target *);
 

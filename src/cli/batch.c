@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "smtpscope/findings.h"
 #include "smtpscope/caps.h"
 #include "smtpscope/dialog.h"
 #include "smtpscope/report.h"
@@ -47,6 +48,7 @@ struct cli_run {
 	char			*message;	/* of the failing step */
 	int			 code;
 	int			 quit_sent;
+	int			 check_code;	/* --check: by the findings */
 };
 
 /* Remember the first failure; returns r. */
@@ -139,6 +141,41 @@ cli_run_list(struct cli_run *run, const struct cli_options *o)
 	}
 }
 
+/* What the user wants to do, for the findings: the mechanism asked for,
+ * the message's size, UTF-8 addresses, and the port's configuration. */
+void
+cli_findings_options(const struct cli_options *o, int port,
+    struct ss_findings_options *fo)
+{
+	const char	*a;
+	int		 i;
+
+	memset(fo, 0, sizeof *fo);
+	fo->auth_mech = o->auth_mech;
+	fo->message_size = o->message_size;
+	fo->port = port;
+	fo->implicit_tls = o->implicit_tls;
+	for (i = 0; i < 2; i++) {
+		a = i == 0 ? o->from : o->to;
+		for (; a != NULL && *a != '\0'; a++) {
+			if ((unsigned char)*a >= 0x80)
+				fo->need_smtputf8 = 1;
+		}
+	}
+}
+
+/* The --check exit code: the worst finding's, 0 when there is none. */
+static int
+cli_check_code(const struct ss_transcript *t, const struct ss_dialog *d,
+    const struct ss_findings_options *fo)
+{
+	struct ss_findings	*fs = ss_findings_run(t, d, fo);
+	int			 code = ss_findings_exit_code(fs);
+
+	ss_findings_free(fs);
+	return code;
+}
+
 /* Save the session if asked, then print (or write) the report: text,
  * the JSON document or an export.  Returns 0, or 1 when a file could not
  * be written. */
@@ -147,6 +184,7 @@ cli_batch_report(struct cli_run *run, const struct cli_options *o,
     const struct cli_setup *setup)
 {
 	struct ss_report_target	 tg;
+	struct ss_findings_options fo;
 	struct ss_transcript	*t = ss_session_transcript(run->session);
 	struct ss_dialog	*d;
 	char			*address = NULL;
@@ -166,11 +204,15 @@ cli_batch_report(struct cli_run *run, const struct cli_options *o,
 	    ss_session_message(run->session);
 	tg.code = run->failed_step != NULL ? run->code :
 	    ss_session_code(run->session);
+	cli_findings_options(o, setup->port, &fo);
+	tg.findings = &fo;
 	if (o->save != NULL)
 		rc = cli_save_session(t, &tg, o);
 	d = ss_dialog_build(t, ss_transcript_count(t));
 	if (cli_emit_report(t, d, &tg, o) != CLI_EXIT_OK)
 		rc = CLI_EXIT_INTERNAL;
+	if (o->check)
+		run->check_code = cli_check_code(t, d, &fo);
 	ss_dialog_destroy(d);
 	free(address);
 	return rc;
@@ -213,9 +255,12 @@ cli_batch_host(const struct cli_options *o, const struct cli_mx_plan *plan,
 	if (run.failed_step != NULL)
 		cli_warn("%s failed (%s): %s", run.failed_step,
 		    ss_result_names[run.result], run.message);
-	/* How the run went matters more than a file that was not written. */
+	/* How the run went matters more than a file that was not written,
+	 * and with --check the findings matter more than both. */
 	if (run.failed_step != NULL)
 		rc = cli_exit_for(run.result);
+	if (o->check && run.check_code != CLI_EXIT_OK)
+		rc = run.check_code;
 	free(run.message);
 	ss_session_destroy(run.session);
 	cli_setup_finish(&setup);

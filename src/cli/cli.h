@@ -7,6 +7,7 @@
 #define SMTPSCOPE_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "smtpscope/demo.h"
 #include "smtpscope/mx.h"
@@ -90,6 +91,9 @@ struct cli_options {
 	const char		*compare_a;	/* --compare A B */
 	const char		*compare_b;
 	enum cli_mx_mode	 mx;		/* --mx */
+	int			 check;		/* --check: exit by findings */
+	uint64_t		 message_size;	/* --size, 0: none */
+	const char		*explain;	/* --explain TOKEN */
 };
 
 /* Parse argv.  Returns 0 to go on, 1 when --help or --version was printed
@@ -126,6 +130,9 @@ char	*cli_password_get(const char *file, const char *user, int prompt,
 
 /* Batch mode: run the steps, print the report, return the exit code. */
 int	cli_batch(const struct cli_options *);
+/* What the user wants to do, for the findings (--auth, --size, ports). */
+void	cli_findings_options(const struct cli_options *, int port,
+	    struct ss_findings_options *);
 /* The exit code for how a step ended. */
 int	cli_exit_for(enum ss_result);
 

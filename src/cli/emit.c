@@ -91,7 +91,8 @@ cli_render_report(struct ss_buf *b, const struct ss_transcript *t,
 		    SS_REPORT_FINDINGS);
 		break;
 	default:
-		ss_report_text(b, t, d, tg, SS_REPORT_TIMINGS);
+		ss_report_text(b, t, d, tg, SS_REPORT_TIMINGS |
+		    SS_REPORT_FINDINGS);
 		break;
 	}
 }

@@ -9,8 +9,29 @@
 #include <string.h>
 
 #include "cli.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/util.h"
 #include "tui.h"
+
+/* --explain TOKEN: one entry of the knowledge base, or exit 1. */
+static int
+cli_explain(const char *token)
+{
+	struct ss_buf	 b;
+	int		 rc = CLI_EXIT_OK;
+
+	ss_buf_init(&b);
+	if (ss_kb_explain(token, &b) == -1) {
+		cli_warn("nothing is known about '%s' (try a keyword such as "
+		    "STARTTLS, a reply code such as 530, an enhanced code such "
+		    "as 5.7.8, or a mechanism such as CRAM-MD5)", token);
+		rc = CLI_EXIT_INTERNAL;
+	} else {
+		fputs(b.data, stdout);
+	}
+	ss_buf_finish(&b);
+	return rc;
+}
 
 /* The explorer: create the session and let the TUI drive it.  The MX
  * plan's notes for host i go first in the transcript. */
@@ -42,6 +63,10 @@ cli_interactive_host(const struct cli_options *o,
 	tc.connect_now = 1;
 	tc.target_label = setup.label;
 	tc.note = setup.note[0] != '\0' ? setup.note : plan->summary;
+	tc.user = setup.cfg.user;
+	tc.mail_from = o->from;
+	tc.rcpt_to = o->to;
+	tc.host = setup.host;
 	rc = tui_run(session, &tc);
 	if (o->save != NULL && cli_save_session(ss_session_transcript(session),
 	    NULL, o) != CLI_EXIT_OK && rc == CLI_EXIT_OK)
@@ -83,7 +108,9 @@ main(int argc, char **argv)
 		cli_options_free(&o);
 		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	}
-	if (o.serve_demo != NULL)
+	if (o.explain != NULL)
+		rc = cli_explain(o.explain);
+	else if (o.serve_demo != NULL)
 		rc = cli_serve_demo(&o);
 	else if (o.replay != NULL)
 		rc = cli_replay(&o);

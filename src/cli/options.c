@@ -22,7 +22,8 @@ enum {
 	OPT_PASSWORD, OPT_PASSWORD_FILE, OPT_AUTH, OPT_EHLO, OPT_FROM, OPT_TO,
 	OPT_TIMEOUT, OPT_STEPS, OPT_BATCH, OPT_JSON, OPT_DEMO, OPT_SERVE_DEMO,
 	OPT_PROFILE, OPT_THEME, OPT_SAVE, OPT_NOTE, OPT_REPLAY,
-	OPT_IMPORT_FORMAT, OPT_EXPORT, OPT_RERUN, OPT_COMPARE, OPT_MX
+	OPT_IMPORT_FORMAT, OPT_EXPORT, OPT_RERUN, OPT_COMPARE, OPT_MX,
+	OPT_CHECK, OPT_SIZE, OPT_EXPLAIN
 };
 
 static const struct option cli_long_options[] = {
@@ -59,6 +60,9 @@ static const struct option cli_long_options[] = {
 	{ "rerun",		required_argument,	NULL, OPT_RERUN },
 	{ "compare",		required_argument,	NULL, OPT_COMPARE },
 	{ "mx",			required_argument,	NULL, OPT_MX },
+	{ "check",		no_argument,		NULL, OPT_CHECK },
+	{ "size",		required_argument,	NULL, OPT_SIZE },
+	{ "explain",		required_argument,	NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -101,16 +105,23 @@ static const char cli_help_text[] =
 "                       (default: the strongest one advertised)\n"
 "  --from ADDR          MAIL FROM address for the mail step\n"
 "  --to ADDR            RCPT TO address for the rcpt step\n"
+"  --size OCTETS        the size of the message you want to send: a\n"
+"                       finding says when the server's SIZE is smaller\n"
 "\n"
 "Modes and output:\n"
 "  --batch              run without the explorer and print a report\n"
 "  --steps LIST         steps to run in batch mode, comma-separated:\n"
 "                       connect ehlo helo starttls auth mail rcpt data\n"
-"                       rset noop vrfy expn help quit raw:TEXT;\n"
+"                       rset noop vrfy expn help quit raw:TEXT, and the\n"
+"                       probe starttls-inject (CVE-2011-0411);\n"
 "                       NAME:ARG passes an argument (auth:LOGIN,\n"
 "                       vrfy:postmaster, ehlo:client.example)\n"
 "  --json               print the report as one JSON document (implies\n"
 "                       --batch)\n"
+"  --check              exit 8 when the worst finding is a warning, 9\n"
+"                       when it is an error (doc/findings.md)\n"
+"  --explain TOKEN      explain a keyword (STARTTLS), a reply code (530),\n"
+"                       an enhanced code (5.7.8) or a mechanism (CRAM-MD5)\n"
 "  --demo [PROFILE]     start the demo server in-process and use it\n"
 "  --serve-demo ADDR:PORT  run only the demo server, until interrupted\n"
 "  --profile NAME       demo server profile\n"
@@ -300,6 +311,23 @@ cli_parse_steps(const char *list, struct cli_options *o)
 	return rc;
 }
 
+/* A message size in octets. */
+static int
+cli_parse_size(const char *arg, uint64_t *size)
+{
+	unsigned long long	 v;
+	char			*end;
+
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0)
+		return -1;
+	*size = v;
+	return 0;
+}
+
 /* Options that only set a string. */
 static int
 cli_option_string(int ch, const char *arg, struct cli_options *o)
@@ -323,6 +351,7 @@ cli_option_string(int ch, const char *arg, struct cli_options *o)
 	case 'o':		o->output = arg; break;
 	case OPT_RERUN:		o->rerun = arg; break;
 	case OPT_COMPARE:	o->compare_a = arg; break;
+	case OPT_EXPLAIN:	o->explain = arg; break;
 	default:		return 0;
 	}
 	return 1;
@@ -339,6 +368,7 @@ cli_option_flag(int ch, struct cli_options *o)
 	case OPT_NO_VERIFY:	o->no_verify = 1; break;
 	case OPT_BATCH:		o->batch = 1; break;
 	case OPT_JSON:		o->json = o->batch = 1; break;
+	case OPT_CHECK:		o->check = 1; break;
 	default:		return 0;
 	}
 	return 1;
@@ -387,6 +417,11 @@ cli_option_value(int ch, const char *arg, struct cli_options *o)
 			return cli_usage_error("--export: '%s' is not one of "
 			    "json, text, markdown", arg);
 		o->batch = 1;
+		return 0;
+	case OPT_SIZE:
+		if (cli_parse_size(arg, &o->message_size) != 0)
+			return cli_usage_error("--size: '%s' is not a number of "
+			    "octets", arg);
 		return 0;
 	case OPT_MX:
 		if (cli_mx_mode_from_name(arg, &o->mx) != 0)
@@ -493,6 +528,8 @@ cli_check_sessions(const struct cli_options *o)
 static int
 cli_check_combinations(struct cli_options *o)
 {
+	if (o->explain != NULL)
+		return 0;	/* a question about SMTP, no session */
 	if (cli_check_sessions(o) != 0 || cli_mx_check(o) != 0)
 		return -1;
 	if (o->replay != NULL || o->compare_a != NULL)

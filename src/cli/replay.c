@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "smtpscope/findings.h"
 #include "smtpscope/dialog.h"
 #include "smtpscope/store.h"
 #include "smtpscope/text.h"
@@ -108,11 +109,14 @@ static int
 cli_replay_report(const struct ss_transcript *t, const struct cli_options *o)
 {
 	struct ss_report_target	 tg;
+	struct ss_findings_options fo;
 	struct ss_dialog	*d;
 	char			*owned;
 	int			 rc;
 
 	cli_target_from_meta(t, &tg, &owned);
+	cli_findings_options(o, 0, &fo);	/* port: from the file */
+	tg.findings = &fo;
 	d = ss_dialog_build(t, ss_transcript_count(t));
 	rc = cli_emit_report(t, d, &tg, o);
 	ss_dialog_destroy(d);

@@ -1172,17 +1172,46 @@ check_malformed(const struct conn *c, const struct rule *r,
 	return 1;
 }
 
-/* Replies nobody asked for. */
+/* Commands that rode in the same write after an accepted STARTTLS. */
+static size_t
+conn_starttls_riders(const struct conn *c)
+{
+	const struct ss_exchange	*x;
+	size_t				 i, riders = 0;
+	int				 after = 0;
+
+	if (c->implicit || c->starttls == NULL ||
+	    c->starttls->reply->code != 220) {
+		return 0;
+	}
+	for (i = c->xstart; i < c->xend; i++) {
+		x = ss_dialog_exchange(c->d, i);
+		riders += after && x->cmd_event == c->starttls->cmd_event;
+		after |= x == c->starttls;
+	}
+	return riders;
+}
+
+/* Replies nobody asked for.  Answers inside TLS to commands that rode
+ * with STARTTLS are left to starttls-command-injection, which names the
+ * real fault. */
 static int
 check_unsolicited(const struct conn *c, const struct rule *r,
     struct draft *dr)
 {
 	const struct ss_exchange	*x;
 	size_t				 i, n = 0;
+	size_t				 excused = conn_starttls_riders(c);
 
 	(void)r;
 	for (i = c->xstart; i < c->xend; i++) {
 		x = ss_dialog_exchange(c->d, i);
+		if (x->unsolicited && x->reply != NULL && excused > 0 &&
+		    (ss_transcript_get(c->t, x->reply_event)->flags &
+		    SS_EVF_TLS)) {
+			excused--;
+			continue;
+		}
 		if (x->unsolicited && x->reply != NULL) {
 			draft_reply(dr, c, x);
 			n++;

@@ -706,7 +706,7 @@ ss_report_text(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_text_auth(out, d);
 	ss_report_text_anomalies(out, d);
 	if (flags & SS_REPORT_FINDINGS) {
-		fs = ss_findings_run(t, d, NULL);
+		fs = ss_findings_run(t, d, tg->findings);
 		ss_report_text_findings(out, fs);
 		ss_report_text_setups(out, fs);
 		ss_findings_free(fs);
@@ -953,7 +953,8 @@ ss_report_md_tls(struct ss_buf *out, const struct ss_transcript *t,
 /* AUTH, anomalies and findings: the plain-text sections, as lists. */
 static void
 ss_report_md_rest(struct ss_buf *out, const struct ss_transcript *t,
-    const struct ss_dialog *d, unsigned flags)
+    const struct ss_dialog *d, const struct ss_report_target *tg,
+    unsigned flags)
 {
 	struct ss_findings	*fs;
 	const struct ss_finding	*f;
@@ -982,7 +983,7 @@ ss_report_md_rest(struct ss_buf *out, const struct ss_transcript *t,
 		    ss_dialog_injected_bytes(d));
 	if ((flags & SS_REPORT_FINDINGS) == 0)
 		return;
-	fs = ss_findings_run(t, d, NULL);
+	fs = ss_findings_run(t, d, tg->findings);
 	ss_buf_adds(out, "\n## Findings\n\n");
 	if (ss_findings_count(fs) == 0)
 		ss_buf_adds(out, "None.\n");
@@ -1035,7 +1036,7 @@ ss_report_markdown(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_md_transcript(out, d, flags);
 	ss_report_md_caps(out, d);
 	ss_report_md_tls(out, t, ss_dialog_tls(d));
-	ss_report_md_rest(out, t, d, flags);
+	ss_report_md_rest(out, t, d, tg, flags);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1110,11 +1111,17 @@ ss_report_json_events(const struct ss_transcript *t)
 static json_t *
 ss_report_json_cap(const struct ss_cap *c)
 {
+	const struct ss_kb_entry *kb;
 	json_t	*o, *mechs;
 	size_t	 i;
 
-	o = json_pack("{s:o, s:o}", "keyword", ss_report_jstr(c->keyword),
-	    "params", ss_report_jstr(c->params));
+	kb = ss_kb_keyword(c->keyword);
+	o = json_pack("{s:o, s:o, s:b, s:o, s:o}",
+	    "keyword", ss_report_jstr(c->keyword),
+	    "params", ss_report_jstr(c->params),
+	    "known", kb != NULL,
+	    "rfc", ss_report_jstr(kb != NULL ? kb->rfc : NULL),
+	    "summary", ss_report_jstr(kb != NULL ? kb->summary : NULL));
 	if (c->has_size)
 		json_object_set_new(o, "size", json_integer(
 		    (json_int_t)(c->size > INT64_MAX ? INT64_MAX : c->size)));
@@ -1257,6 +1264,54 @@ ss_report_json_anomalies(const struct ss_dialog *d)
 	return arr;
 }
 
+/* Evidence: transcript event indices. */
+static json_t *
+ss_report_json_evidence(const size_t *events, size_t n)
+{
+	json_t	*arr = json_array();
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_integer((json_int_t)events[i]));
+	return arr;
+}
+
+/* "findings" and "setups": what is wrong, and which client set-ups work. */
+static void
+ss_report_json_findings(json_t *root, const struct ss_transcript *t,
+    const struct ss_dialog *d, const struct ss_report_target *tg)
+{
+	struct ss_findings	*fs = ss_findings_run(t, d, tg->findings);
+	const struct ss_finding	*f;
+	const struct ss_setup	*st;
+	json_t			*arr = json_array();
+	size_t			 i;
+
+	for (i = 0; i < ss_findings_count(fs); i++) {
+		f = ss_findings_at(fs, i);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:o, s:o}",
+		    "id", f->id, "severity", ss_severity_names[f->severity],
+		    "message", ss_report_jstr(f->message),
+		    "rfc", ss_report_jstr(f->rfc),
+		    "events", ss_report_json_evidence(f->events, f->nevents)));
+	}
+	json_object_set_new(root, "findings", arr);
+	arr = json_array();
+	for (i = 0; i < ss_findings_setup_count(fs); i++) {
+		st = ss_findings_setup(fs, i);
+		json_array_append_new(arr, json_pack(
+		    "{s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "id", st->id,
+		    "security", ss_report_jstr(st->security),
+		    "auth", ss_report_jstr(st->auth),
+		    "ports", ss_report_jstr(st->ports),
+		    "verdict", ss_verdict_names[st->verdict],
+		    "reason", ss_report_jstr(st->reason),
+		    "events", ss_report_json_evidence(st->events, st->nevents)));
+	}
+	json_object_set_new(root, "setups", arr);
+	ss_findings_free(fs);
+}
+
 /* The JSON document of doc/json.md, compact, on one line. */
 char *
 ss_report_json(const struct ss_transcript *t, const struct ss_dialog *d,
@@ -1271,6 +1326,7 @@ ss_report_json(const struct ss_transcript *t, const struct ss_dialog *d,
 	json_object_set_new(root, "tls", ss_report_json_tls(t, d));
 	json_object_set_new(root, "auth", ss_report_json_auth(d));
 	json_object_set_new(root, "anomalies", ss_report_json_anomalies(d));
+	ss_report_json_findings(root, t, d, tg);
 	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(12));
 	json_decref(root);
