@@ -327,6 +327,10 @@ store_meta(struct store_parser *p, const char *line, const char *end)
 	if (store_word(&line, end, &key, &n) == -1) {
 		return store_fail(p, "meta needs a key and a value");
 	}
+	/* Keys are written back unescaped: no NUL, control or stray byte. */
+	if (ss_text_needs_escape(key, n)) {
+		return store_fail(p, "malformed meta key");
+	}
 	ss_buf_init(&value);
 	if (ss_text_unescape(&value, line, end - line) == -1 ||
 	    memchr(value.data, '\0', value.len) != NULL) {
