@@ -112,6 +112,15 @@ void	ss_dialog_feed(struct ss_dialog *, const struct ss_event *);
 size_t	ss_dialog_fed(const struct ss_dialog *);
 /* A dialog of the first upto events of a transcript. */
 struct ss_dialog *ss_dialog_build(const struct ss_transcript *, size_t upto);
+/*
+ * The same, exact, but cheap: a view of full (a dialog built over the
+ * whole transcript) that borrows what full derived before the last quiet
+ * point and derives only the rest, so its cost does not grow with the
+ * session's length.  The view must be destroyed before full, and full must
+ * not be fed while views exist.
+ */
+struct ss_dialog *ss_dialog_view(const struct ss_dialog *full,
+		    const struct ss_transcript *, size_t upto);
 
 size_t	ss_dialog_line_count(const struct ss_dialog *);
 const struct ss_line *ss_dialog_line(const struct ss_dialog *, size_t);

@@ -100,11 +100,121 @@ struct ss_dialog {
 	unsigned		 anomalies;
 	size_t			 anomaly_counts[SS_ANOM_LAST];
 	size_t			 injected_bytes;
+
+	/*
+	 * Capability sets live until the dialog is destroyed (a new EHLO or
+	 * connection only stops pointing at the old one), so snapshots and
+	 * views can share them.
+	 */
+	struct ss_caps		**caps_kept;
+	size_t			 ncaps_kept;
+
+	/* Quiet points, where everything before is final (full dialogs). */
+	struct dialog_snap	*snaps;
+	size_t			 nsnaps;
+	size_t			 snaps_cap;
+
+	/*
+	 * A view (ss_dialog_view) borrows the lines and exchanges before its
+	 * quiet point from a full dialog; lines[] and exchanges[] hold only
+	 * what came after.
+	 */
+	const struct ss_dialog	*base;
+	size_t			 base_lines;
+	size_t			 base_exchanges;
 };
+
+/*
+ * The state of a dialog at a quiet point: no line or reply half received,
+ * no command waiting, no body or SASL exchange open.  Lines and exchanges
+ * before such a point never change again, so a view can borrow them and
+ * start from this state.
+ */
+struct dialog_snap {
+	size_t			 fed;
+	size_t			 nlines;
+	size_t			 nexchanges;
+	size_t			 greeting_exchange;
+	int			 has_greeting;
+	int			 connected;
+	int			 greeted;
+	int			 in_tls;
+	int			 authenticated;
+	struct ss_caps		*caps[SS_PHASE_LAST];	/* borrowed */
+	struct ss_tls_summary	 tls;			/* owned strings */
+	char			*auth_mech;
+	int			 auth_code;
+	unsigned		 anomalies;
+	size_t			 anomaly_counts[SS_ANOM_LAST];
+	size_t			 injected_bytes;
+};
+
+/* Events between two snapshots at the least: the cost of a view. */
+#define DIALOG_SNAP_EVERY	32
 
 static void dialog_connection_closed(struct ss_dialog *,
 	    const struct ss_event *);
 static void dialog_anomaly(struct ss_dialog *, enum ss_anomaly);
+static void dialog_maybe_snap(struct ss_dialog *);
+
+/* Free the strings of a TLS summary and empty it. */
+static void
+dialog_tls_free(struct ss_tls_summary *t)
+{
+	free(t->sni);
+	free(t->version);
+	free(t->cipher);
+	free(t->verify_text);
+	free(t->failure);
+	memset(t, 0, sizeof(*t));
+}
+
+/* A deep copy of a TLS summary. */
+static void
+dialog_tls_copy(struct ss_tls_summary *to, const struct ss_tls_summary *from)
+{
+	*to = *from;
+	to->sni = from->sni != NULL ? xstrdup(from->sni) : NULL;
+	to->version = from->version != NULL ? xstrdup(from->version) : NULL;
+	to->cipher = from->cipher != NULL ? xstrdup(from->cipher) : NULL;
+	to->verify_text = from->verify_text != NULL ?
+	    xstrdup(from->verify_text) : NULL;
+	to->failure = from->failure != NULL ? xstrdup(from->failure) : NULL;
+}
+
+/* The line at an index, to change it (never a borrowed one). */
+static struct ss_line *
+dialog_line_mut(struct ss_dialog *d, size_t i)
+{
+	return &d->lines[i - d->base_lines];
+}
+
+/* The exchange at an index, to change it (never a borrowed one). */
+static struct ss_exchange *
+dialog_x_mut(struct ss_dialog *d, size_t i)
+{
+	return &d->exchanges[i - d->base_exchanges];
+}
+
+/* The exchange at an index, borrowed or not. */
+static const struct ss_exchange *
+dialog_x_get(const struct ss_dialog *d, size_t i)
+{
+	if (i < d->base_exchanges) {
+		return &d->base->exchanges[i];
+	}
+	return &d->exchanges[i - d->base_exchanges];
+}
+
+/* Keep a capability set alive for the dialog's life. */
+static struct ss_caps *
+dialog_keep_caps(struct ss_dialog *d, struct ss_caps *caps)
+{
+	d->caps_kept = xreallocarray(d->caps_kept, d->ncaps_kept + 1,
+	    sizeof(*d->caps_kept));
+	d->caps_kept[d->ncaps_kept++] = caps;
+	return caps;
+}
 
 /* Forget what a connection taught: a new one starts from nothing. */
 static void
@@ -113,15 +223,9 @@ dialog_reset_connection(struct ss_dialog *d)
 	size_t	i;
 
 	for (i = 0; i < SS_PHASE_LAST; i++) {
-		ss_caps_free(d->caps[i]);
-		d->caps[i] = NULL;
+		d->caps[i] = NULL;	/* kept in caps_kept */
 	}
-	free(d->tls.sni);
-	free(d->tls.version);
-	free(d->tls.cipher);
-	free(d->tls.verify_text);
-	free(d->tls.failure);
-	memset(&d->tls, 0, sizeof(d->tls));
+	dialog_tls_free(&d->tls);
 	free(d->auth_mech);
 	d->auth_mech = NULL;
 	d->auth_code = 0;
@@ -163,15 +267,24 @@ ss_dialog_destroy(struct ss_dialog *d)
 		return;
 	}
 	dialog_reset_connection(d);
-	for (i = 0; i < d->nlines; i++) {
+	for (i = 0; i < d->nlines - d->base_lines; i++) {
 		free(d->lines[i].bytes);
 	}
 	free(d->lines);
-	for (i = 0; i < d->nexchanges; i++) {
+	for (i = 0; i < d->nexchanges - d->base_exchanges; i++) {
 		free(d->exchanges[i].command);
 		ss_reply_free(d->exchanges[i].reply);
 	}
 	free(d->exchanges);
+	for (i = 0; i < d->ncaps_kept; i++) {
+		ss_caps_free(d->caps_kept[i]);
+	}
+	free(d->caps_kept);
+	for (i = 0; i < d->nsnaps; i++) {
+		dialog_tls_free(&d->snaps[i].tls);
+		free(d->snaps[i].auth_mech);
+	}
+	free(d->snaps);
 	ss_reply_parser_destroy(d->parser);
 	ss_buf_finish(&d->client_partial);
 	ss_buf_finish(&d->server_partial);
@@ -207,12 +320,12 @@ dialog_add_line(struct ss_dialog *d, const struct ss_event *ev,
 {
 	struct ss_line	*l;
 
-	if (d->nlines == d->lines_cap) {
+	if (d->nlines - d->base_lines == d->lines_cap) {
 		d->lines_cap = d->lines_cap ? d->lines_cap * 2 : 256;
 		d->lines = xreallocarray(d->lines, d->lines_cap,
 		    sizeof(*d->lines));
 	}
-	l = &d->lines[d->nlines];
+	l = dialog_line_mut(d, d->nlines);
 	memset(l, 0, sizeof(*l));
 	l->event = d->fed;
 	l->t_us = ev->t_us;
@@ -236,7 +349,7 @@ static void
 dialog_update_line(struct ss_dialog *d, size_t idx, const struct ss_event *ev,
     const char *bytes, size_t len, unsigned flags)
 {
-	struct ss_line	*l = &d->lines[idx];
+	struct ss_line	*l = dialog_line_mut(d, idx);
 
 	free(l->bytes);
 	l->bytes = dialog_copy_bytes(bytes, len);
@@ -253,12 +366,12 @@ dialog_add_exchange(struct ss_dialog *d, enum ss_verb verb,
 {
 	struct ss_exchange	*x;
 
-	if (d->nexchanges == d->exchanges_cap) {
+	if (d->nexchanges - d->base_exchanges == d->exchanges_cap) {
 		d->exchanges_cap = d->exchanges_cap ? d->exchanges_cap * 2 : 64;
 		d->exchanges = xreallocarray(d->exchanges, d->exchanges_cap,
 		    sizeof(*d->exchanges));
 	}
-	x = &d->exchanges[d->nexchanges];
+	x = dialog_x_mut(d, d->nexchanges);
 	memset(x, 0, sizeof(*x));
 	x->verb = verb;
 	x->command = command != NULL ? xstrdup(command) : NULL;
@@ -313,7 +426,7 @@ dialog_end_body(struct ss_dialog *d, const struct ss_event *ev)
 	    d->body_lines, d->body_bytes);
 	x = dialog_add_exchange(d, SS_VERB_BODY, summary, d->fed, ev->t_us);
 	free(summary);
-	d->lines[d->nlines - 1].exchange = (long)x;
+	dialog_line_mut(d, d->nlines - 1)->exchange = (long)x;
 	d->in_body = 0;
 }
 
@@ -347,8 +460,9 @@ dialog_client_line(struct ss_dialog *d, const struct ss_event *ev,
 	if (verb == SS_VERB_AUTH) {
 		dialog_note_auth(d, line, len);
 	}
-	x = dialog_add_exchange(d, verb, d->lines[li].bytes, d->fed, ev->t_us);
-	d->lines[li].exchange = (long)x;
+	x = dialog_add_exchange(d, verb, dialog_line_mut(d, li)->bytes, d->fed,
+	    ev->t_us);
+	dialog_line_mut(d, li)->exchange = (long)x;
 }
 
 /* Cut client bytes into lines. */
@@ -399,7 +513,7 @@ dialog_server_keep(struct ss_dialog *d, const char *p, size_t n)
 static void
 dialog_flag_open_line(struct ss_dialog *d, int terminated, unsigned extra)
 {
-	struct ss_line	*l = &d->lines[d->server_open_line];
+	struct ss_line	*l = dialog_line_mut(d, (size_t)d->server_open_line);
 
 	if (terminated || (extra & SS_LINE_DISCARDED) ||
 	    (l->anomalies & SS_ANOM_BIT(SS_ANOM_LINE_TOO_LONG)) ||
@@ -476,20 +590,21 @@ static void
 dialog_mark_reply_lines(struct ss_dialog *d, const struct ss_reply *r,
     long x)
 {
-	size_t	i, li;
+	struct ss_line	*l;
+	size_t		 i, li;
 
 	if (d->reply_first_line < 0) {
 		return;
 	}
 	li = (size_t)d->reply_first_line;
 	for (i = 0; li < d->nlines; li++) {
-		if (d->lines[li].dir != SS_DIR_SERVER ||
-		    (d->lines[li].flags & SS_LINE_DISCARDED)) {
+		l = dialog_line_mut(d, li);
+		if (l->dir != SS_DIR_SERVER || (l->flags & SS_LINE_DISCARDED)) {
 			continue;
 		}
-		d->lines[li].exchange = x;
+		l->exchange = x;
 		if (i < r->nlines) {
-			d->lines[li].anomalies = r->lines[i].anomalies;
+			l->anomalies = r->lines[i].anomalies;
 		}
 		i++;
 	}
@@ -503,7 +618,7 @@ dialog_open_greeting(struct ss_dialog *d, const struct ss_event *ev)
 	size_t	x;
 
 	x = dialog_add_exchange(d, SS_VERB_NONE, NULL, d->fed, ev->t_us);
-	d->exchanges[x].greeting = 1;
+	dialog_x_mut(d, x)->greeting = 1;
 	d->greeting_exchange = x;
 	d->has_greeting = 1;
 	return x;
@@ -526,7 +641,7 @@ dialog_answered_exchange(struct ss_dialog *d, const struct ss_event *ev)
 		dialog_anomaly(d, SS_ANOM_UNSOLICITED);
 		x = dialog_add_exchange(d, SS_VERB_NONE, NULL, d->fed,
 		    ev->t_us);
-		d->exchanges[x].unsolicited = 1;
+		dialog_x_mut(d, x)->unsolicited = 1;
 	}
 	d->head = x + 1;
 	return x;
@@ -543,8 +658,7 @@ dialog_apply_reply(struct ss_dialog *d, struct ss_exchange *x)
 	case SS_VERB_EHLO:
 		caps = ss_caps_from_reply(r);
 		if (caps != NULL) {
-			ss_caps_free(d->caps[x->phase]);
-			d->caps[x->phase] = caps;
+			d->caps[x->phase] = dialog_keep_caps(d, caps);
 		}
 		break;
 	case SS_VERB_AUTH:
@@ -585,7 +699,7 @@ dialog_reply_done(struct ss_dialog *d, const struct ss_event *ev,
 	int			 a;
 
 	xi = dialog_answered_exchange(d, ev);
-	x = &d->exchanges[xi];
+	x = dialog_x_mut(d, xi);
 	x->reply = r;
 	x->reply_event = d->fed;
 	x->reply_us = ev->t_us;
@@ -694,7 +808,8 @@ dialog_tls_record(struct ss_dialog *d, const struct ss_event *ev)
 		 * unsolicited - the sign of command injection.
 		 */
 		d->discard_rest = 0;
-		if (d->head >= d->nexchanges || !d->exchanges[d->head].greeting) {
+		if (d->head >= d->nexchanges ||
+		    !dialog_x_get(d, d->head)->greeting) {
 			d->head = d->nexchanges;
 		}	/* else implicit TLS: the banner comes inside TLS */
 		ss_reply_parser_reset(d->parser);
@@ -768,6 +883,122 @@ dialog_record_line(struct ss_dialog *d, const struct ss_event *ev)
 	    nl != NULL ? (size_t)(nl - ev->data) : ev->len);
 }
 
+/* Nothing half done: everything before this point is final. */
+static int
+dialog_quiet(const struct ss_dialog *d)
+{
+	return d->server_open_line < 0 && d->reply_first_line < 0 &&
+	    d->client_partial.len == 0 && d->head == d->nexchanges &&
+	    ss_reply_parser_pending(d->parser) == 0 && !d->in_body &&
+	    !d->expect_sasl && !d->discard_rest && d->early_too_long == 0;
+}
+
+/* A full dialog remembers a quiet point now and then, for views. */
+static void
+dialog_maybe_snap(struct ss_dialog *d)
+{
+	struct dialog_snap	*sn;
+
+	if (d->base != NULL || !dialog_quiet(d) || (d->nsnaps > 0 &&
+	    d->fed - d->snaps[d->nsnaps - 1].fed < DIALOG_SNAP_EVERY)) {
+		return;
+	}
+	if (d->nsnaps == d->snaps_cap) {
+		d->snaps_cap = d->snaps_cap ? d->snaps_cap * 2 : 64;
+		d->snaps = xreallocarray(d->snaps, d->snaps_cap,
+		    sizeof(*d->snaps));
+	}
+	sn = &d->snaps[d->nsnaps++];
+	sn->fed = d->fed;
+	sn->nlines = d->nlines;
+	sn->nexchanges = d->nexchanges;
+	sn->greeting_exchange = d->greeting_exchange;
+	sn->has_greeting = d->has_greeting;
+	sn->connected = d->connected;
+	sn->greeted = d->greeted;
+	sn->in_tls = d->in_tls;
+	sn->authenticated = d->authenticated;
+	memcpy(sn->caps, d->caps, sizeof(sn->caps));
+	dialog_tls_copy(&sn->tls, &d->tls);
+	sn->auth_mech = d->auth_mech != NULL ? xstrdup(d->auth_mech) : NULL;
+	sn->auth_code = d->auth_code;
+	sn->anomalies = d->anomalies;
+	memcpy(sn->anomaly_counts, d->anomaly_counts,
+	    sizeof(sn->anomaly_counts));
+	sn->injected_bytes = d->injected_bytes;
+}
+
+/* The last quiet point at or before an event count, or NULL. */
+static const struct dialog_snap *
+dialog_find_snap(const struct ss_dialog *d, size_t upto)
+{
+	size_t	lo = 0, hi = d->nsnaps, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (d->snaps[mid].fed <= upto) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo > 0 ? &d->snaps[lo - 1] : NULL;
+}
+
+/* Start a view from a quiet point of its full dialog. */
+static void
+dialog_view_start(struct ss_dialog *v, const struct ss_dialog *full,
+    const struct dialog_snap *sn)
+{
+	v->base = full;
+	v->base_lines = v->nlines = sn->nlines;
+	v->base_exchanges = v->nexchanges = v->head = sn->nexchanges;
+	v->fed = sn->fed;
+	v->greeting_exchange = sn->greeting_exchange;
+	v->has_greeting = sn->has_greeting;
+	v->connected = sn->connected;
+	v->greeted = sn->greeted;
+	v->in_tls = sn->in_tls;
+	v->authenticated = sn->authenticated;
+	memcpy(v->caps, sn->caps, sizeof(v->caps));
+	dialog_tls_copy(&v->tls, &sn->tls);
+	v->auth_mech = sn->auth_mech != NULL ? xstrdup(sn->auth_mech) : NULL;
+	v->auth_code = sn->auth_code;
+	v->anomalies = sn->anomalies;
+	memcpy(v->anomaly_counts, sn->anomaly_counts,
+	    sizeof(v->anomaly_counts));
+	v->injected_bytes = sn->injected_bytes;
+}
+
+/*
+ * What was known after the first upto events, exact, at a cost set by the
+ * events since the last quiet point rather than by upto: the view borrows
+ * everything before that point from the full dialog.  Replays step
+ * backwards through this.
+ */
+struct ss_dialog *
+ss_dialog_view(const struct ss_dialog *full, const struct ss_transcript *t,
+    size_t upto)
+{
+	const struct dialog_snap	*sn;
+	struct ss_dialog		*v;
+	size_t				 i, n = ss_transcript_count(t);
+
+	if (upto > n) {
+		upto = n;
+	}
+	if (full->base != NULL ||
+	    (sn = dialog_find_snap(full, upto)) == NULL) {
+		return ss_dialog_build(t, upto);
+	}
+	v = ss_dialog_create();
+	dialog_view_start(v, full, sn);
+	for (i = sn->fed; i < upto; i++) {
+		ss_dialog_feed(v, ss_transcript_get(t, i));
+	}
+	return v;
+}
+
 /* Feed the next event of the transcript. */
 void
 ss_dialog_feed(struct ss_dialog *d, const struct ss_event *ev)
@@ -805,6 +1036,7 @@ ss_dialog_feed(struct ss_dialog *d, const struct ss_event *ev)
 		break;
 	}
 	d->fed++;
+	dialog_maybe_snap(d);
 }
 
 /* The connection ended: a reply cut short still counts, flagged. */
@@ -814,7 +1046,8 @@ dialog_connection_closed(struct ss_dialog *d, const struct ss_event *ev)
 	struct ss_reply	*r;
 
 	if (d->server_open_line >= 0) {
-		d->lines[d->server_open_line].flags |= SS_LINE_NO_EOL;
+		dialog_line_mut(d, (size_t)d->server_open_line)->flags |=
+		    SS_LINE_NO_EOL;
 		ss_buf_reset(&d->server_partial);
 		d->server_open_line = -1;
 	}
@@ -860,7 +1093,13 @@ ss_dialog_line_count(const struct ss_dialog *d)
 const struct ss_line *
 ss_dialog_line(const struct ss_dialog *d, size_t i)
 {
-	return i < d->nlines ? &d->lines[i] : NULL;
+	if (i >= d->nlines) {
+		return NULL;
+	}
+	if (i < d->base_lines) {
+		return &d->base->lines[i];
+	}
+	return &d->lines[i - d->base_lines];
 }
 
 /* Exchanges. */
@@ -874,7 +1113,7 @@ ss_dialog_exchange_count(const struct ss_dialog *d)
 const struct ss_exchange *
 ss_dialog_exchange(const struct ss_dialog *d, size_t i)
 {
-	return i < d->nexchanges ? &d->exchanges[i] : NULL;
+	return i < d->nexchanges ? dialog_x_get(d, i) : NULL;
 }
 
 /* Commands still waiting for their replies. */
@@ -954,7 +1193,7 @@ ss_dialog_greeting(const struct ss_dialog *d)
 	if (!d->has_greeting) {
 		return NULL;
 	}
-	return d->exchanges[d->greeting_exchange].reply;
+	return dialog_x_get(d, d->greeting_exchange)->reply;
 }
 
 /* Every anomaly seen, as SS_ANOM_BIT flags. */

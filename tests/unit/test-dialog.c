@@ -289,6 +289,114 @@ test_split_reads(void **state)
 	ss_transcript_destroy(t);
 }
 
+/* Two capability sets say the same. */
+static void
+assert_same_caps(const struct ss_caps *a, const struct ss_caps *b)
+{
+	size_t	i;
+
+	assert_int_equal(a == NULL, b == NULL);
+	if (a == NULL) {
+		return;
+	}
+	assert_int_equal(a->ncaps, b->ncaps);
+	for (i = 0; i < a->ncaps; i++) {
+		assert_string_equal(a->caps[i].keyword, b->caps[i].keyword);
+		assert_string_equal(a->caps[i].params, b->caps[i].params);
+	}
+}
+
+/* Two dialogs show the same to a user, line by line and table by table. */
+static void
+assert_same_dialog(const struct ss_dialog *a, const struct ss_dialog *b)
+{
+	const struct ss_line		*la, *lb;
+	const struct ss_exchange	*xa, *xb;
+	size_t				 i;
+	int				 p;
+
+	assert_int_equal(ss_dialog_fed(a), ss_dialog_fed(b));
+	assert_int_equal(ss_dialog_line_count(a), ss_dialog_line_count(b));
+	for (i = 0; i < ss_dialog_line_count(a); i++) {
+		la = ss_dialog_line(a, i);
+		lb = ss_dialog_line(b, i);
+		assert_int_equal(la->len, lb->len);
+		assert_memory_equal(la->bytes, lb->bytes, la->len);
+		assert_int_equal(la->flags, lb->flags);
+		assert_int_equal(la->anomalies, lb->anomalies);
+		assert_int_equal(la->exchange, lb->exchange);
+		assert_int_equal(la->event, lb->event);
+	}
+	assert_int_equal(ss_dialog_exchange_count(a),
+	    ss_dialog_exchange_count(b));
+	for (i = 0; i < ss_dialog_exchange_count(a); i++) {
+		xa = ss_dialog_exchange(a, i);
+		xb = ss_dialog_exchange(b, i);
+		assert_int_equal(xa->verb, xb->verb);
+		assert_int_equal(xa->reply == NULL, xb->reply == NULL);
+		if (xa->reply != NULL) {
+			assert_int_equal(xa->reply->code, xb->reply->code);
+		}
+		assert_int_equal(xa->unsolicited, xb->unsolicited);
+	}
+	assert_int_equal(ss_dialog_pending(a), ss_dialog_pending(b));
+	for (p = 0; p < SS_PHASE_LAST; p++) {
+		assert_same_caps(ss_dialog_caps(a, p), ss_dialog_caps(b, p));
+	}
+	assert_int_equal(ss_dialog_in_tls(a), ss_dialog_in_tls(b));
+	assert_int_equal(ss_dialog_tls(a)->established,
+	    ss_dialog_tls(b)->established);
+	assert_int_equal(ss_dialog_tls(a)->verify_flags,
+	    ss_dialog_tls(b)->verify_flags);
+	assert_int_equal(ss_dialog_auth_code(a), ss_dialog_auth_code(b));
+	assert_string_equal(ss_dialog_auth_mech(a), ss_dialog_auth_mech(b));
+	assert_int_equal(ss_dialog_anomalies(a), ss_dialog_anomalies(b));
+	assert_int_equal(ss_dialog_injected_bytes(a),
+	    ss_dialog_injected_bytes(b));
+	assert_int_equal(ss_dialog_greeting(a) == NULL,
+	    ss_dialog_greeting(b) == NULL);
+}
+
+/* A view of any prefix equals a dialog built from scratch over it. */
+static void
+test_views_exact(void **state)
+{
+	struct ss_transcript	*t = ss_transcript_create();
+	struct ss_dialog	*full, *view, *built;
+	size_t			 i, round, k;
+
+	(void)state;
+	/* Many connections, so there are many quiet points to start from,
+	 * with a reply split across reads and bare-LF lines in between. */
+	for (round = 0; round < 12; round++) {
+		for (i = 0; i < SS_NITEMS(story); i++) {
+			ss_transcript_append(t, (round * 100 + i) * 1000,
+			    story[i].dir, story[i].kind, story[i].flags,
+			    story[i].text, strlen(story[i].text));
+		}
+		ss_transcript_append(t, 0, SS_DIR_INFO, SS_KIND_CONNECT, 0,
+		    "c", 1);
+		ss_transcript_append(t, 0, SS_DIR_SERVER, SS_KIND_DATA, 0,
+		    "220 x\n", 6);
+		ss_transcript_append(t, 0, SS_DIR_CLIENT, SS_KIND_DATA, 0,
+		    "NOOP\r\n", 6);
+		ss_transcript_append(t, 0, SS_DIR_SERVER, SS_KIND_DATA, 0,
+		    "25", 2);
+		ss_transcript_append(t, 0, SS_DIR_SERVER, SS_KIND_DATA, 0,
+		    "0 ok\r\n", 6);
+	}
+	full = ss_dialog_build(t, SIZE_MAX);
+	for (k = 0; k <= ss_transcript_count(t); k++) {
+		view = ss_dialog_view(full, t, k);
+		built = ss_dialog_build(t, k);
+		assert_same_dialog(view, built);
+		ss_dialog_destroy(view);
+		ss_dialog_destroy(built);
+	}
+	ss_dialog_destroy(full);
+	ss_transcript_destroy(t);
+}
+
 int
 main(void)
 {
@@ -300,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_unsolicited_and_cut),
 		cmocka_unit_test(test_auth_login),
 		cmocka_unit_test(test_split_reads),
+		cmocka_unit_test(test_views_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
