@@ -166,6 +166,17 @@ tui_actions_prompt_done(struct tui *t, enum tui_prompt_kind kind,
 			actions_start(t, SS_STEP_RAW, text);
 		}
 		break;
+	case TUI_PROMPT_VRFY:
+		actions_start(t, SS_STEP_VRFY, text);
+		break;
+	case TUI_PROMPT_EXPN:
+		actions_start(t, SS_STEP_EXPN, text);
+		break;
+	case TUI_PROMPT_SAVE:
+		if (*text != '\0') {
+			tui_save_to(t, text);
+		}
+		break;
 	case TUI_PROMPT_SEARCH:
 		ss_strlcpy(t->search, text, sizeof t->search);
 		t->search_active = *text != '\0';
@@ -310,9 +321,92 @@ actions_prompt_step(struct tui *t, enum tui_action a)
 	case TUI_ACT_SEARCH:
 		tui_prompt_open(t, TUI_PROMPT_SEARCH, "search:", t->search, 0);
 		break;
+	case TUI_ACT_VRFY:
+		tui_prompt_open(t, TUI_PROMPT_VRFY, "VRFY (probe):",
+		    "postmaster", 0);
+		break;
+	case TUI_ACT_EXPN:
+		tui_prompt_open(t, TUI_PROMPT_EXPN, "EXPN (probe):",
+		    "postmaster", 0);
+		break;
 	default:
 		break;
 	}
+}
+
+/* Actions that drive the session: inactive in replay. */
+int
+tui_actions_protocol(enum tui_action a)
+{
+	switch (a) {
+	case TUI_ACT_CONNECT:
+	case TUI_ACT_EHLO:
+	case TUI_ACT_HELO:
+	case TUI_ACT_STARTTLS:
+	case TUI_ACT_AUTH:
+	case TUI_ACT_MAIL:
+	case TUI_ACT_RCPT:
+	case TUI_ACT_DATA:
+	case TUI_ACT_RSET:
+	case TUI_ACT_NOOP:
+	case TUI_ACT_SEND_QUIT:
+	case TUI_ACT_RAW:
+	case TUI_ACT_VRFY:
+	case TUI_ACT_EXPN:
+	case TUI_ACT_PROBE_INJECT:
+	case TUI_ACT_ACCEPT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Replay's own actions: move the step cursor. */
+static void
+actions_replay(struct tui *t, enum tui_action a)
+{
+	struct tui_replay	*r = &t->replay;
+
+	if (!r->active) {
+		tui_set_status(t, TUI_ROLE_STATUS, "stepping is for replays: "
+		    "smtpscope --replay FILE");
+		return;
+	}
+	switch (a) {
+	case TUI_ACT_STEP_NEXT:
+		if (r->step + 1 >= r->nsteps) {
+			tui_set_status(t, TUI_ROLE_STATUS, "this is the last "
+			    "step (p or Backspace goes back)");
+			return;
+		}
+		tui_replay_goto(t, r->step + 1);
+		break;
+	case TUI_ACT_STEP_PREV:
+		if (r->step == 0) {
+			tui_set_status(t, TUI_ROLE_STATUS, "this is the first "
+			    "step (Space or n goes on)");
+			return;
+		}
+		tui_replay_goto(t, r->step - 1);
+		break;
+	case TUI_ACT_STEP_FIRST:
+		tui_replay_goto(t, 0);
+		break;
+	default:
+		tui_replay_goto(t, r->nsteps > 0 ? r->nsteps - 1 : 0);
+		break;
+	}
+}
+
+/* x: notes under every wire line, or none. */
+static void
+actions_explain_mode(struct tui *t)
+{
+	t->explain_mode = !t->explain_mode;
+	tui_wire_rebuild(t);
+	tui_set_status(t, TUI_ROLE_STATUS, t->explain_mode ? "explain mode: "
+	    "a note under each line says what it means (x turns it off)" :
+	    "explain mode off");
 }
 
 /* Run an action. */
@@ -327,8 +421,15 @@ tui_do(struct tui *t, enum tui_action a)
 		[TUI_ACT_RSET] = SS_STEP_RSET,
 		[TUI_ACT_NOOP] = SS_STEP_NOOP,
 		[TUI_ACT_SEND_QUIT] = SS_STEP_QUIT,
+		[TUI_ACT_PROBE_INJECT] = SS_STEP_PROBE_INJECT,
 	};
 
+	if (t->replay.active && tui_actions_protocol(a)) {
+		tui_set_status(t, TUI_ROLE_WARNING, "a replay only shows a "
+		    "saved session: %s is inactive (Space/n next step, "
+		    "Backspace/p back)", tui_actions[a].label);
+		return;
+	}
 	switch (a) {
 	case TUI_ACT_CONNECT:
 	case TUI_ACT_EHLO:
@@ -337,7 +438,31 @@ tui_do(struct tui *t, enum tui_action a)
 	case TUI_ACT_RSET:
 	case TUI_ACT_NOOP:
 	case TUI_ACT_SEND_QUIT:
+	case TUI_ACT_PROBE_INJECT:
 		actions_start(t, steps[a], NULL);
+		break;
+	case TUI_ACT_VRFY:
+	case TUI_ACT_EXPN:
+		actions_prompt_step(t, a);
+		break;
+	case TUI_ACT_STEP_NEXT:
+	case TUI_ACT_STEP_PREV:
+	case TUI_ACT_STEP_FIRST:
+	case TUI_ACT_STEP_LAST:
+		actions_replay(t, a);
+		break;
+	case TUI_ACT_FINDINGS:
+		actions_overlay(t, TUI_OVERLAY_FINDINGS);
+		break;
+	case TUI_ACT_LESSON:
+		actions_overlay(t, TUI_OVERLAY_LESSON);
+		t->lesson_top = -1;
+		break;
+	case TUI_ACT_EXPLAIN_MODE:
+		actions_explain_mode(t);
+		break;
+	case TUI_ACT_SAVE:
+		tui_save_prompt(t);
 		break;
 	case TUI_ACT_AUTH:
 	case TUI_ACT_MAIL:

@@ -88,7 +88,40 @@ bars_tls(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	return x;
 }
 
-/* The header: smtpscope, target, state, TLS and verdict, address. */
+/* Replay's position, or the session's state. */
+static int
+bars_state(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
+    int x)
+{
+	if (t->replay.active) {
+		return tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER,
+		    "  replay step %zu of %zu", t->replay.step + 1,
+		    t->replay.nsteps);
+	}
+	return tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER, "  %s",
+	    t->busy ? "busy" : ss_state_names[t->state]);
+}
+
+/* "2 errors 1 warning": what the findings view would list. */
+static int
+bars_findings(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
+    int x)
+{
+	struct ss_buf	b;
+	enum tui_role	role;
+
+	ss_buf_init(&b);
+	tui_findings_counts(t, &b, &role);
+	if (b.len > 0) {
+		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, "  ");
+		x = tui_canvas_str(cv, r, x, r->y, role, b.data);
+	}
+	ss_buf_finish(&b);
+	return x;
+}
+
+/* The header: smtpscope, target, state or replay position, findings,
+ * TLS and verdict, address. */
 void
 tui_bars_header(struct tui *t, struct tui_canvas *cv)
 {
@@ -108,8 +141,8 @@ tui_bars_header(struct tui *t, struct tui_canvas *cv)
 	    t->cfg->target_label : "";
 	x = tui_canvas_wire(cv, &r, x, r.y, TUI_ROLE_HEADER, label,
 	    strlen(label));
-	x = tui_canvas_printf(cv, &r, x, r.y, TUI_ROLE_HEADER, "  %s",
-	    t->busy ? "busy" : ss_state_names[t->state]);
+	x = bars_state(t, cv, &r, x);
+	x = bars_findings(t, cv, &r, x);
 	x = bars_tls(t, cv, &r, x);
 	if (t->peer[0] != '\0') {
 		tui_canvas_printf(cv, &r, x, r.y, TUI_ROLE_HEADER, "  [%s]",
@@ -166,10 +199,13 @@ tui_bars_valid(const struct tui *t, enum tui_action a)
 	if (when == TUI_WHEN_ALWAYS) {
 		return 1;
 	}
-	if (t->state == SS_STATE_IDLE || t->state == SS_STATE_CLOSED) {
+	if (t->replay.active) {
+		now |= TUI_WHEN_REPLAY;
+	} else if (t->state == SS_STATE_IDLE || t->state == SS_STATE_CLOSED) {
 		now |= TUI_WHEN_OFFLINE;
 	}
-	if (!t->busy && t->state == SS_STATE_READY && !tui_verify_pending(t)) {
+	if (!t->replay.active && !t->busy && t->state == SS_STATE_READY &&
+	    !tui_verify_pending(t)) {
 		now |= TUI_WHEN_READY;
 	}
 	if (t->busy) {

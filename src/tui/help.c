@@ -44,6 +44,35 @@ help_labels(enum tui_action a, struct ss_buf *key, struct ss_buf *more)
 	}
 }
 
+/* The probes: keys that break the rules on purpose, and what each
+ * shows. */
+static void
+help_probes(struct tui_flow *f)
+{
+	const struct tui_probe	*p;
+	size_t			 i;
+
+	tui_flow_newline(f);
+	tui_flow_adds(f, TUI_ROLE_HEADING, "Probes: these break the rules on "
+	    "purpose, to see what the server lets through");
+	for (i = 0; i < tui_probes_count(); i++) {
+		p = tui_probes_at(i);
+		tui_flow_newline(f);
+		tui_flow_adds(f, TUI_ROLE_FOOTER_KEY, tui_keys_label(p->action));
+		f->x = f->x + 1 > HELP_KEYS_WIDTH ? f->x + 1 : HELP_KEYS_WIDTH;
+		f->indent = HELP_KEYS_WIDTH;
+		tui_flow_printf(f, TUI_ROLE_NORMAL, "%s: %s",
+		    tui_actions[p->action].label, p->shows);
+		f->indent = 0;
+	}
+	tui_flow_newline(f);
+	tui_flow_newline(f);
+	tui_flow_adds(f, TUI_ROLE_DIM, "In a replay (--replay FILE) the "
+	    "protocol keys are inactive: n or Space next step, p or Backspace "
+	    "back, Home and End the first and last step.");
+	tui_flow_newline(f);
+}
+
 /* Write the help text into a flow. */
 static void
 help_flow(struct tui_flow *f)
@@ -78,6 +107,7 @@ help_flow(struct tui_flow *f)
 	ss_buf_finish(&key);
 	ss_buf_finish(&more);
 	tui_flow_newline(f);
+	help_probes(f);
 	tui_flow_newline(f);
 	tui_flow_adds(f, TUI_ROLE_DIM, "Mouse: click a line or a capability "
 	    "to select it; the wheel scrolls.  Themes and keys: doc/keys.md, "

@@ -1,5 +1,5 @@
 /*
- * loop.c: tui_run, the explorer's one poll loop.  It watches the terminal,
+ * loop.c: tui_run and tui_replay, the explorer's one poll loop.  It watches the terminal,
  * the session's socket and a self-pipe for signals (SIGWINCH, SIGTERM,
  * SIGHUP), and wakes on a timer only while a step runs (the spinner and
  * the step's deadline); when nothing happens it sleeps in poll() and costs
@@ -154,7 +154,7 @@ loop_keys(struct tui *t)
 static int
 loop_timeout(const struct tui *t, uint64_t quit_deadline)
 {
-	int	ms = ss_session_timeout(t->session);
+	int	ms = t->session != NULL ? ss_session_timeout(t->session) : -1;
 
 	if (t->busy && (ms < 0 || ms > SPINNER_MS)) {
 		ms = SPINNER_MS;
@@ -180,14 +180,17 @@ loop_once(struct tui *t, uint64_t quit_deadline)
 	pfd[1].fd = loop_pipe[0];
 	pfd[1].events = POLLIN;
 	pfd[2].revents = 0;
-	if (ss_session_pollfd(t->session, &pfd[2])) {
+	if (t->session != NULL && ss_session_pollfd(t->session, &pfd[2])) {
 		n = 3;
 	}
 	rc = poll(pfd, n, loop_timeout(t, quit_deadline));
 	if (rc < 0 && errno != EINTR) {
 		return -1;
 	}
-	ss_session_process(t->session, n == 3 && rc > 0 ? pfd[2].revents : 0);
+	if (t->session != NULL) {
+		ss_session_process(t->session, n == 3 && rc > 0 ?
+		    pfd[2].revents : 0);
+	}
 	if (rc == 0 && t->busy) {
 		t->spinner++;
 	}
@@ -219,53 +222,99 @@ loop_greet(struct tui *t, const char *theme_err)
 	}
 }
 
-/* Run the explorer until the user quits. */
-int
-tui_run(struct ss_session *session, const struct tui_config *cfg)
+/* Set up the terminal, the theme and the signals; -1 when the
+ * terminal cannot be used (said on stderr). */
+static int
+loop_begin(struct tui *t, const struct tui_config *cfg)
 {
-	struct tui	 t;
-	char		*err = NULL, *theme_err = NULL;
-	uint64_t	 quit_deadline = 0;
+	char	*err = NULL, *theme_err = NULL;
 
 	setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "smtpscope: the explorer needs a terminal "
 		    "(use --batch for scripts)\n");
-		return 1;
+		return -1;
 	}
-	tui_init(&t, cfg);
-	t.session = session;
-	t.apply_theme = tui_curses_apply_theme;
-	tui_theme_load(&t.theme, cfg->theme, &theme_err);
+	t->apply_theme = tui_curses_apply_theme;
+	tui_theme_load(&t->theme, cfg->theme, &theme_err);
 	if (loop_signals_init() == -1 || tui_curses_init(&err) == -1) {
 		fprintf(stderr, "smtpscope: %s\n", err != NULL ? err :
 		    strerror(errno));
 		free(err);
 		free(theme_err);
-		return 1;
+		return -1;
 	}
-	tui_curses_apply_theme(&t.theme);
-	tui_sync(&t);
-	loop_size(&t);
-	loop_greet(&t, theme_err);
+	tui_curses_apply_theme(&t->theme);
+	tui_sync(t);
+	loop_size(t);
+	loop_greet(t, theme_err);
 	free(theme_err);
-	if (cfg->connect_now) {
-		tui_do(&t, TUI_ACT_CONNECT);
-	}
-	while (!t.done) {
-		tui_sync(&t);
-		if (t.quitting && quit_deadline == 0) {
+	return 0;
+}
+
+/* Turn until done (or, while quitting, until QUIT is answered). */
+static void
+loop_run(struct tui *t)
+{
+	uint64_t	quit_deadline = 0;
+
+	while (!t->done) {
+		tui_sync(t);
+		if (t->quitting && quit_deadline == 0) {
 			quit_deadline = ss_now_us() + QUIT_WAIT_US;
 		}
-		if (t.quitting && (!t.busy || ss_now_us() >= quit_deadline)) {
+		if (t->quitting && (!t->busy || ss_now_us() >= quit_deadline)) {
 			break;
 		}
-		if (loop_once(&t, quit_deadline) == -1) {
+		if (loop_once(t, quit_deadline) == -1) {
 			break;
 		}
 	}
 	tui_curses_end();
 	loop_signals_end();
+}
+
+/* Run the explorer until the user quits. */
+int
+tui_run(struct ss_session *session, const struct tui_config *cfg)
+{
+	struct tui	t;
+
+	tui_init(&t, cfg);
+	t.session = session;
+	if (loop_begin(&t, cfg) == -1) {
+		tui_finish(&t);
+		return 1;
+	}
+	if (cfg->connect_now) {
+		tui_do(&t, TUI_ACT_CONNECT);
+	}
+	loop_run(&t);
+	tui_finish(&t);
+	return 0;
+}
+
+/* Replay a loaded transcript until the user quits. */
+int
+tui_replay(struct ss_transcript *tr, const struct tui_config *cfg)
+{
+	struct tui	t;
+
+	tui_init(&t, cfg);
+	if (tui_replay_start(&t, tr) == -1) {
+		fprintf(stderr, "smtpscope: the session holds no events\n");
+		tui_finish(&t);
+		return 1;
+	}
+	if (loop_begin(&t, cfg) == -1) {
+		tui_finish(&t);
+		return 1;
+	}
+	tui_set_status(&t, TUI_ROLE_STATUS, "replay of %zu steps: n or Space "
+	    "next, p or Backspace back, L lesson, x explain, f findings",
+	    t.replay.nsteps);
+	t.note_pinned = 1;
+	loop_run(&t);
 	tui_finish(&t);
 	return 0;
 }

@@ -16,10 +16,18 @@
  *   bars.c           header, status line and footer
  *   prompt.c         the one-line editor (text, hidden input)
  *   actions.c        what each action does to the session and the screen
- *   loop.c           tui_run: the poll loop over terminal, session, signals
+ *   loop.c           tui_run and tui_replay: the poll loop over terminal,
+ *                    session, signals
+ *   replay.c         replay mode: steps of a loaded transcript, a cursor
+ *   findings.c       the findings view and the header's counts
+ *   notes.c          explain mode: a teaching note under each wire line
+ *   lesson.c         the lesson view: a paragraph per step
+ *   save.c           w: the file name prompt and ss_store_save
  *
  * Ownership: struct tui borrows the session, its dialog and transcript; it
- * owns its view state.  Views never free transcript or dialog memory.
+ * owns its view state.  Views never free transcript or dialog memory.  In
+ * replay mode the transcript is borrowed from the caller and the dialog of
+ * the prefix at the cursor is owned by struct tui_replay.
  */
 #ifndef SMTPSCOPE_TUI_INT_H
 #define SMTPSCOPE_TUI_INT_H
@@ -27,8 +35,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "smtpscope/caps.h"
+#include "smtpscope/findings.h"
 #include "smtpscope/dialog.h"
 #include "smtpscope/session.h"
 #include "smtpscope/transcript.h"
@@ -89,7 +99,9 @@ struct tui_rect {
 	X(HEADING,	"heading",	-1, -1, B, B)			\
 	X(DIM,		"dim",		 8, -1, 0, D)			\
 	X(PROMPT,	"prompt",	11, -1, B, B)			\
-	X(INPUT,	"input",	-1, -1, 0, 0)
+	X(INPUT,	"input",	-1, -1, 0, 0)			\
+	X(NOTE,		"note",		 6, -1, 0, D)			\
+	X(EVIDENCE,	"evidence",	-1, -1, B|R, B|R)
 
 enum tui_role {
 #define X(id, name, fg, bg, attrs, mono) TUI_ROLE_##id,
@@ -254,17 +266,26 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 #define TUI_WHEN_OVERLAY	0x20	/* an overlay is open */
 #define TUI_WHEN_TLS		0x40	/* a handshake happened */
 #define TUI_WHEN_NEVER		0x80	/* never in the footer */
+#define TUI_WHEN_REPLAY		0x100	/* replaying a saved session */
 
 #define TUI_ACTIONS							\
 	X(NONE,		"",		TUI_WHEN_NEVER,			\
 	    "does nothing")						\
+	X(STEP_NEXT,	"next step",	TUI_WHEN_REPLAY,		\
+	    "replay: show the next step")				\
+	X(STEP_PREV,	"prev step",	TUI_WHEN_REPLAY,		\
+	    "replay: go back one step")					\
+	X(STEP_FIRST,	"first step",	TUI_WHEN_REPLAY | TUI_WHEN_NEVER, \
+	    "replay: go to the first step")				\
+	X(STEP_LAST,	"last step",	TUI_WHEN_REPLAY | TUI_WHEN_NEVER, \
+	    "replay: go to the last step (the whole session)")		\
 	X(CONNECT,	"connect",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
 	    TUI_WHEN_VERIFY,						\
 	    "connect, or reconnect (the transcript is kept)")		\
 	X(EHLO,		"EHLO",		TUI_WHEN_READY,			\
 	    "send EHLO and read the capabilities")			\
 	X(HELO,		"HELO",		TUI_WHEN_READY | TUI_WHEN_NEVER, \
-	    "send HELO (no capabilities)")				\
+	    "send HELO instead of EHLO (probe: no capabilities come back)") \
 	X(STARTTLS,	"STARTTLS",	TUI_WHEN_READY,			\
 	    "send STARTTLS and start the TLS handshake")		\
 	X(AUTH,		"AUTH",		TUI_WHEN_READY,			\
@@ -283,6 +304,13 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 	    "send QUIT and let the server close")			\
 	X(RAW,		"raw",		TUI_WHEN_READY,			\
 	    "type any line and send it as it is")			\
+	X(VRFY,		"VRFY",		TUI_WHEN_READY | TUI_WHEN_NEVER, \
+	    "probe: send VRFY for an address (does the server reveal users?)") \
+	X(EXPN,		"EXPN",		TUI_WHEN_READY | TUI_WHEN_NEVER, \
+	    "probe: send EXPN for a list (does the server reveal members?)") \
+	X(PROBE_INJECT,	"inject probe",	TUI_WHEN_READY | TUI_WHEN_NEVER, \
+	    "probe: STARTTLS and RSET in one write (command injection, " \
+	    "CVE-2011-0411)")						\
 	X(ACCEPT,	"accept cert",	TUI_WHEN_VERIFY,		\
 	    "accept a certificate that failed verification and go on") \
 	X(CANCEL,	"cancel",	TUI_WHEN_BUSY | TUI_WHEN_SEARCH | \
@@ -292,6 +320,14 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 	    "compare capabilities before/after TLS and AUTH, full width") \
 	X(CERT,		"cert",		TUI_WHEN_TLS | TUI_WHEN_VERIFY,	\
 	    "show the TLS summary and the server's certificate chain")	\
+	X(FINDINGS,	"findings",	TUI_WHEN_ALWAYS,		\
+	    "findings with their evidence, and which client set-ups work") \
+	X(EXPLAIN_MODE,	"explain",	TUI_WHEN_ALWAYS,		\
+	    "explain mode: a note under every wire line saying what it means") \
+	X(LESSON,	"lesson",	TUI_WHEN_REPLAY,		\
+	    "lesson: a short paragraph per step, up to the current one") \
+	X(SAVE,		"save",		TUI_WHEN_ALWAYS,		\
+	    "save the session to a file (name editable, mode 0600)")	\
 	X(TIMES,	"times",	TUI_WHEN_NEVER,			\
 	    "show or hide timestamps and reply latency")		\
 	X(BODIES,	"bodies",	TUI_WHEN_NEVER,			\
@@ -344,16 +380,31 @@ struct tui_action_info {
 };
 extern const struct tui_action_info tui_actions[TUI_ACT_LAST];
 
+/* Modes a binding may be limited to; a binding of a mode that is on
+ * wins over one for every mode (search first, then replay). */
+#define TUI_KEYMODE_SEARCH	0x01	/* a search is active */
+#define TUI_KEYMODE_REPLAY	0x02	/* replaying a saved session */
+
 struct tui_binding {
 	int		 key;		/* curses key code or character */
 	const char	*label;		/* "PgDn", "j", "Ctrl-L" */
 	enum tui_action	 action;
+	unsigned	 mode;		/* 0: every mode; else TUI_KEYMODE_* */
 };
 
 size_t	tui_keys_count(void);
 const struct tui_binding *tui_keys_at(size_t);
-/* The action of a key in normal mode (search_active picks n/N). */
-enum tui_action	tui_keys_lookup(int key, int search_active);
+/* The action of a key in the modes that are on (TUI_KEYMODE_*). */
+enum tui_action	tui_keys_lookup(int key, unsigned modes);
+
+/* The probes: steps that break the rules on purpose, and what each
+ * shows (the help lists them). */
+struct tui_probe {
+	enum tui_action	 action;
+	const char	*shows;
+};
+size_t	tui_probes_count(void);
+const struct tui_probe *tui_probes_at(size_t);
 /* The first key label bound to an action, or NULL. */
 const char *tui_keys_label(enum tui_action);
 
@@ -404,13 +455,16 @@ enum tui_overlay {
 	TUI_OVERLAY_HELP,
 	TUI_OVERLAY_COMPARE,
 	TUI_OVERLAY_CERT,
+	TUI_OVERLAY_FINDINGS,	/* beside the wire pane (evidence shows) */
+	TUI_OVERLAY_LESSON,	/* beside the wire pane */
 	TUI_OVERLAY_LAST
 };
 
 /* One row of the wire pane. */
 enum tui_row_kind {
 	TUI_ROW_LINE,		/* a dialog line */
-	TUI_ROW_FOLD		/* "... N more body lines" */
+	TUI_ROW_FOLD,		/* "... N more body lines" */
+	TUI_ROW_NOTE		/* explain mode: the note under a line */
 };
 struct tui_row {
 	enum tui_row_kind	kind;
@@ -435,6 +489,9 @@ enum tui_prompt_kind {
 	TUI_PROMPT_DATA,
 	TUI_PROMPT_RAW,
 	TUI_PROMPT_SEARCH,
+	TUI_PROMPT_SAVE,
+	TUI_PROMPT_VRFY,
+	TUI_PROMPT_EXPN,
 	TUI_PROMPT_LAST
 };
 
@@ -453,6 +510,33 @@ struct tui_prompt {
 };
 
 #define TUI_STATUS_MAX	512
+
+/* Replay mode (replay.c).  A step is what the user started in one go: it
+ * begins at an I step record when the file has them (live captures), else
+ * at each client write (imports), and the greeting is part of the first.
+ * Position k shows the events before the start of step k + 1. */
+struct tui_replay {
+	int			 active;
+	struct ss_transcript	*transcript;	/* borrowed */
+	struct ss_dialog	*dialog;	/* owned: the prefix */
+	size_t			*starts;	/* first event of each step */
+	size_t			 nsteps;
+	size_t			 step;		/* 0-based position */
+	int			 by_records;	/* steps from I step records */
+};
+
+/* The findings of the prefix on screen (findings.c), recomputed when
+ * the dialog has been fed more (at most every second while a step runs). */
+struct tui_findings_cache {
+	struct ss_findings	*f;		/* owned */
+	const struct ss_dialog	*dialog;	/* the one it was run on */
+	size_t			 fed;
+	uint64_t		 at_us;
+	size_t			 sel;		/* selected finding */
+	int			 top;		/* first line shown */
+	int			 lines;
+	int			 show_sel;	/* scroll it into sight */
+};
 
 struct tui {
 	/* What is drawn: borrowed. */
@@ -516,6 +600,12 @@ struct tui {
 	int				 done;
 	int				 verify_offered;
 	size_t				 theme_index;
+
+	struct tui_replay		 replay;
+	struct tui_findings_cache	 findings;
+	int				 explain_mode;	/* notes under lines */
+	int				 lesson_top;
+	int				 lesson_lines;
 };
 
 /* Set up the state around a dialog (tests) or a session (tui_run). */
@@ -552,6 +642,8 @@ extern const struct tui_view tui_view_explain;
 extern const struct tui_view tui_view_compare;
 extern const struct tui_view tui_view_help;
 extern const struct tui_view tui_view_cert;
+extern const struct tui_view tui_view_findings;
+extern const struct tui_view tui_view_lesson;
 
 /* Pane frame: a title row; returns the content rectangle. */
 struct tui_rect tui_pane_frame(struct tui *, struct tui_canvas *,
@@ -600,5 +692,44 @@ void	tui_prompt_draw(struct tui *, struct tui_canvas *);
 /* actions.c */
 void	tui_actions_prompt_done(struct tui *, enum tui_prompt_kind,
 	    const char *);
+/* Does the action drive the session (inactive in replay)? */
+int	tui_actions_protocol(enum tui_action);
+
+/* replay.c: start replaying a transcript (borrowed); 0, or -1 when it has
+ * no events.  tui_replay_goto moves the cursor (clamped) and rebuilds. */
+int	tui_replay_start(struct tui *, struct ss_transcript *);
+void	tui_replay_end(struct tui *);
+void	tui_replay_goto(struct tui *, size_t step);
+/* The events the position shows. */
+size_t	tui_replay_end_event(const struct tui *, size_t step);
+/* The step an event belongs to, given the steps' first events. */
+size_t	tui_replay_step_of(const size_t *starts, size_t n, size_t event);
+/* Step starts of any transcript prefix (the lesson view's steps, live or
+ * replayed); *by_records says which rule made them.  Caller frees. */
+size_t	*tui_replay_split(const struct ss_transcript *, size_t upto,
+	    size_t *n, int *by_records);
+
+/* findings.c */
+const struct ss_findings *tui_findings_get(struct tui *);
+/* Is the event evidence of the finding selected in the open view? */
+int	tui_findings_evidence(struct tui *, size_t event);
+/* "2 errors 1 warning" into b; role of the worst. */
+void	tui_findings_counts(struct tui *, struct ss_buf *, enum tui_role *);
+void	tui_findings_free(struct tui *);
+
+/* notes.c: explain mode's note for dialog line i (appended to b, our
+ * words plus decoded server text: draw it escaped). */
+void	tui_notes_line(const struct tui *, size_t i, struct ss_buf *);
+/* What a command asks for, in a few words with its RFC; NULL if none. */
+const char *tui_notes_verb(enum ss_verb);
+
+/* lesson.c: the lesson text of the steps up to the position. */
+void	tui_lesson_flow(struct tui *, struct tui_flow *);
+
+/* save.c: open the file name prompt; save once it is answered. */
+void	tui_save_prompt(struct tui *);
+void	tui_save_to(struct tui *, const char *path);
+/* The default file name: smtpscope-HOST-YYYYMMDD-HHMM.smtpscope. */
+void	tui_save_default_name(const struct tui *, time_t, char *, size_t);
 
 #endif

@@ -20,7 +20,15 @@ static const struct tui_view *const tui_panes[TUI_PANE_LAST] = {
 };
 
 static const struct tui_view *const tui_overlays[TUI_OVERLAY_LAST] = {
-	NULL, &tui_view_help, &tui_view_compare, &tui_view_cert
+	NULL, &tui_view_help, &tui_view_compare, &tui_view_cert,
+	&tui_view_findings, &tui_view_lesson
+};
+
+/* Overlays drawn beside the wire pane, so the lines they talk about
+ * stay in sight (the findings' evidence is highlighted there). */
+static const int tui_overlay_beside[TUI_OVERLAY_LAST] = {
+	[TUI_OVERLAY_FINDINGS] = 1,
+	[TUI_OVERLAY_LESSON] = 1,
 };
 
 /* Set up the state; nothing is connected yet. */
@@ -43,6 +51,8 @@ void
 tui_finish(struct tui *t)
 {
 	tui_prompt_close(t);
+	tui_findings_free(t);
+	tui_replay_end(t);
 	free(t->rows);
 	free(t->caprows);
 	ss_free_secret(t->auth_user);
@@ -73,6 +83,7 @@ tui_refresh(struct tui *t)
 {
 	tui_wire_rebuild(t);
 	tui_caps_rebuild(t);
+	t->lesson_top = -1;
 }
 
 /* New warnings the session wrote since the last look. */
@@ -168,6 +179,21 @@ tui_resize(struct tui *t, int cols, int rows)
 	}
 }
 
+/* Where an overlay goes: beside the wire pane (the room of the
+ * capability and explain panes), or over the whole body. */
+static struct tui_rect
+tui_overlay_rect(const struct tui *t, enum tui_overlay o)
+{
+	struct tui_rect	r = t->layout.caps;
+
+	if (!tui_overlay_beside[o] || t->layout.caps.h + t->layout.explain.h <
+	    4) {
+		return t->layout.body;
+	}
+	r.h = t->layout.caps.h + t->layout.explain.h;
+	return r;
+}
+
 /* The rectangle of a pane. */
 static const struct tui_rect *
 tui_pane_rect(const struct tui *t, enum tui_pane p)
@@ -203,13 +229,19 @@ tui_draw_separator(struct tui *t, struct tui_canvas *cv)
 void
 tui_draw(struct tui *t, struct tui_canvas *cv)
 {
-	int	p;
+	struct tui_rect	r;
+	int		p;
 
 	cv->ops->cursor(cv, 0, 0, 0);
 	tui_canvas_fill(cv, &t->layout.screen, TUI_ROLE_NORMAL);
 	tui_bars_header(t, cv);
 	if (t->overlay != TUI_OVERLAY_NONE) {
-		tui_overlays[t->overlay]->draw(t, cv, &t->layout.body);
+		r = tui_overlay_rect(t, t->overlay);
+		if (r.h != t->layout.body.h || r.w != t->layout.body.w) {
+			tui_panes[TUI_PANE_WIRE]->draw(t, cv, &t->layout.wire);
+			tui_draw_separator(t, cv);
+		}
+		tui_overlays[t->overlay]->draw(t, cv, &r);
 	} else {
 		for (p = 0; p < TUI_PANE_LAST; p++) {
 			if (tui_pane_rect(t, p)->h > 0) {
@@ -266,7 +298,8 @@ tui_key(struct tui *t, int key)
 		}
 		return 1;
 	}
-	a = tui_keys_lookup(key, t->search_active);
+	a = tui_keys_lookup(key, (t->search_active ? TUI_KEYMODE_SEARCH : 0) |
+	    (t->replay.active ? TUI_KEYMODE_REPLAY : 0));
 	if (a == TUI_ACT_NONE) {
 		if (key < TUI_KEY_UNICODE_FLAG) {
 			tui_set_status(t, TUI_ROLE_STATUS, "that key does "

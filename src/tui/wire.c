@@ -3,6 +3,9 @@
  * dialog line: a direction marker ("C:", "S:", "T:", "I:"; "C+" for the
  * further lines of one client write, so pipelining shows), the bytes
  * through the escaper, the TLS upgrade as a rule, long DATA bodies folded.
+ * In explain mode a note row follows each line worth a note (notes.c);
+ * while the findings view is open, the selected finding's evidence lines
+ * are highlighted.
  */
 
 #include <stdio.h>
@@ -32,6 +35,24 @@ wire_add_row(struct tui *t, enum tui_row_kind kind, size_t line, size_t n)
 	t->rows[t->nrows].line = line;
 	t->rows[t->nrows].count = n;
 	t->nrows++;
+}
+
+/* A line's row, and in explain mode its note's row. */
+static void
+wire_add_line(struct tui *t, size_t line)
+{
+	struct ss_buf	b;
+
+	wire_add_row(t, TUI_ROW_LINE, line, 0);
+	if (!t->explain_mode) {
+		return;
+	}
+	ss_buf_init(&b);
+	tui_notes_line(t, line, &b);
+	if (b.len > 0) {
+		wire_add_row(t, TUI_ROW_NOTE, line, 0);
+	}
+	ss_buf_finish(&b);
 }
 
 /* Is dialog line i part of a DATA body? */
@@ -86,7 +107,7 @@ tui_wire_rebuild(struct tui *t)
 	n = t->dialog != NULL ? ss_dialog_line_count(t->dialog) : 0;
 	for (i = 0; i < n; ) {
 		if (!wire_is_body(t, i) || t->expand_bodies) {
-			wire_add_row(t, TUI_ROW_LINE, i++, 0);
+			wire_add_line(t, i++);
 			continue;
 		}
 		for (end = i; end < n && wire_is_body(t, end); end++) {
@@ -420,6 +441,9 @@ wire_draw_line(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	if (wire_matches(t, i)) {
 		mrole = TUI_ROLE_MATCH;
 	}
+	if (tui_findings_evidence(t, l->event)) {
+		mrole = trole = TUI_ROLE_EVIDENCE;
+	}
 	if (selected) {
 		trole = TUI_ROLE_SELECTED;
 	}
@@ -457,6 +481,22 @@ wire_draw_fold(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	    "C+ ... %zu more body lines (b or Enter shows them)", row->count);
 }
 
+/* Draw the explain-mode note of a line, under it. */
+static void
+wire_draw_note(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
+    int y, const struct tui_row *row, int selected)
+{
+	struct ss_buf	b;
+	int		x;
+
+	ss_buf_init(&b);
+	tui_notes_line(t, row->line, &b);
+	x = tui_canvas_str(cv, r, r->x + 3, y, TUI_ROLE_NOTE, "\xe2\x86\xb3 ");
+	tui_canvas_wire(cv, r, x, y, selected ? TUI_ROLE_SELECTED :
+	    TUI_ROLE_NOTE, b.data, b.len);
+	ss_buf_finish(&b);
+}
+
 /* The wire view's draw. */
 static void
 wire_draw(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r)
@@ -487,6 +527,9 @@ wire_draw(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r)
 		}
 		if (t->rows[item].kind == TUI_ROW_FOLD) {
 			wire_draw_fold(t, cv, &line, line.y, &t->rows[item],
+			    selected);
+		} else if (t->rows[item].kind == TUI_ROW_NOTE) {
+			wire_draw_note(t, cv, &line, line.y, &t->rows[item],
 			    selected);
 		} else {
 			wire_draw_line(t, cv, &line, line.y,

@@ -1,8 +1,10 @@
 /*
  * test-tui-keys.c: the key table.  Every action a user can take has a key
- * and a note; no key is bound twice except n/N, which move between search
- * matches only while a search is active (n is NOOP otherwise); the help
- * overlay, generated from the table, lists every key and every note.
+ * and a note; no key has two meanings in one mode: n/N move between search
+ * matches only while a search is active (n is NOOP otherwise), and in a
+ * replay Space/n, Backspace/p and Home/End move the step cursor; the help
+ * overlay, generated from the table, lists every key, every note and the
+ * probes.
  */
 
 #include <stdarg.h>
@@ -15,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <curses.h>
 
 #include "tui-int.h"
 
@@ -32,7 +36,7 @@ test_keys_every_action_bound(void **state)
 	}
 }
 
-/* A key has one meaning, except the search keys. */
+/* A key has one meaning in each mode. */
 static void
 test_keys_no_clash(void **state)
 {
@@ -47,10 +51,81 @@ test_keys_no_clash(void **state)
 			if (a->key != b->key) {
 				continue;
 			}
-			assert_true(b->action == TUI_ACT_SEARCH_NEXT ||
-			    b->action == TUI_ACT_SEARCH_PREV);
+			assert_int_not_equal(a->mode, b->mode);
 		}
 	}
+}
+
+/* Replay: the stepping keys win; the protocol keys keep their actions
+ * (tui_do refuses them); a search still owns n. */
+static void
+test_keys_replay_resolution(void **state)
+{
+	static const struct {
+		int		key;
+		unsigned	modes;
+		enum tui_action	action;
+	} want[] = {
+		{ ' ', TUI_KEYMODE_REPLAY, TUI_ACT_STEP_NEXT },
+		{ 'n', TUI_KEYMODE_REPLAY, TUI_ACT_STEP_NEXT },
+		{ 'p', TUI_KEYMODE_REPLAY, TUI_ACT_STEP_PREV },
+		{ 127, TUI_KEYMODE_REPLAY, TUI_ACT_STEP_PREV },
+		{ KEY_BACKSPACE, TUI_KEYMODE_REPLAY, TUI_ACT_STEP_PREV },
+		{ KEY_HOME, TUI_KEYMODE_REPLAY, TUI_ACT_STEP_FIRST },
+		{ KEY_END, TUI_KEYMODE_REPLAY, TUI_ACT_STEP_LAST },
+		{ 'g', TUI_KEYMODE_REPLAY, TUI_ACT_TOP },
+		{ 'e', TUI_KEYMODE_REPLAY, TUI_ACT_EHLO },
+		{ 'n', TUI_KEYMODE_REPLAY | TUI_KEYMODE_SEARCH,
+		    TUI_ACT_SEARCH_NEXT },
+		{ ' ', 0, TUI_ACT_PAGE_DOWN },
+		{ 'p', 0, TUI_ACT_NONE },
+		{ KEY_HOME, 0, TUI_ACT_TOP },
+		{ 'w', 0, TUI_ACT_SAVE },
+		{ 'f', 0, TUI_ACT_FINDINGS },
+		{ 'x', 0, TUI_ACT_EXPLAIN_MODE },
+		{ 'L', 0, TUI_ACT_LESSON },
+		{ 'I', 0, TUI_ACT_PROBE_INJECT },
+		{ 'V', 0, TUI_ACT_VRFY },
+		{ 'E', 0, TUI_ACT_EXPN },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < SS_NITEMS(want); i++) {
+		assert_int_equal(tui_keys_lookup(want[i].key, want[i].modes),
+		    want[i].action);
+	}
+}
+
+/* Every probe is bound, and the help says they break the rules on
+ * purpose. */
+static void
+test_keys_help_probes(void **state)
+{
+	struct tui_config	 cfg;
+	struct tui_grid		*g;
+	struct tui		 t;
+	char			*dump;
+	size_t			 i;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	tui_init(&t, &cfg);
+	tui_resize(&t, 160, 90);
+	g = tui_grid_create(160, 90);
+	tui_key(&t, '?');
+	tui_draw(&t, tui_grid_canvas(g));
+	dump = tui_grid_dump(g);
+	assert_non_null(strstr(dump, "break the rules on purpose"));
+	for (i = 0; i < tui_probes_count(); i++) {
+		assert_non_null(tui_keys_label(tui_probes_at(i)->action));
+		assert_non_null(strstr(dump,
+		    tui_actions[tui_probes_at(i)->action].label));
+	}
+	assert_non_null(strstr(dump, "CVE-2011-0411"));
+	free(dump);
+	tui_grid_destroy(g);
+	tui_finish(&t);
 }
 
 /* The issue's keys do what it says. */
@@ -164,6 +239,8 @@ main(void)
 		cmocka_unit_test(test_keys_no_clash),
 		cmocka_unit_test(test_keys_issue_bindings),
 		cmocka_unit_test(test_keys_search_resolution),
+		cmocka_unit_test(test_keys_replay_resolution),
+		cmocka_unit_test(test_keys_help_probes),
 		cmocka_unit_test(test_keys_help_lists_everything),
 		cmocka_unit_test(test_keys_help_scrolls),
 	};
