@@ -58,7 +58,6 @@ lesson_title(struct lesson *L, size_t k, size_t start, int current)
 				    TUI_ROLE_HEADING;
 
 	tui_flow_newline(L->f);
-	tui_flow_newline(L->f);
 	tui_flow_printf(L->f, role, "Step %zu: ", k + 1);
 	if (ev->dir == SS_DIR_INFO && ev->kind == SS_KIND_STEP) {
 		lesson_quote(L->f, role, ev->data, ev->len);
@@ -210,17 +209,18 @@ lesson_exchange(struct lesson *L, const struct ss_exchange *ex)
 	const char	*why;
 
 	if (ex->greeting) {
-		tui_flow_adds(L->f, TUI_ROLE_NORMAL, "The server greeted the "
-		    "client:");
+		tui_flow_adds(L->f, TUI_ROLE_NORMAL, "The server greets the "
+		    "client.");
 	} else {
 		tui_flow_adds(L->f, TUI_ROLE_NORMAL, "The client sent ");
 		lesson_quote(L->f, TUI_ROLE_CLIENT, ex->command,
 		    strlen(ex->command));
-		if ((why = tui_notes_verb(ex->verb)) != NULL) {
-			tui_flow_printf(L->f, TUI_ROLE_NORMAL, ": it %s", why);
-		}
 		tui_flow_adds(L->f, TUI_ROLE_NORMAL, ex->tls ?
-		    " (inside TLS)." : " (in plaintext).");
+		    " inside TLS" : " in plaintext");
+		if ((why = tui_notes_verb(ex->verb)) != NULL) {
+			tui_flow_printf(L->f, TUI_ROLE_NORMAL, ": %s", why);
+		}
+		tui_flow_adds(L->f, TUI_ROLE_NORMAL, ".");
 	}
 	lesson_reply(L, ex);
 	tui_flow_newline(L->f);

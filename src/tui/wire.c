@@ -19,6 +19,8 @@
 
 #define FOLD_MIN	8	/* body lines before a body is folded */
 #define FOLD_HEAD	3	/* body lines shown above the fold */
+#define NOTE_INDENT	5	/* columns before an explain-mode note */
+#define NOTE_ROWS_MAX	6	/* rows of one note at most */
 
 static int	wire_continues_at(const struct tui *, size_t);
 
@@ -37,11 +39,31 @@ wire_add_row(struct tui *t, enum tui_row_kind kind, size_t line, size_t n)
 	t->nrows++;
 }
 
-/* A line's row, and in explain mode its note's row. */
+/* Where a note's text goes on its row. */
+static struct tui_rect
+wire_note_rect(const struct tui *t, int y)
+{
+	struct tui_rect	r;
+
+	r.x = t->layout.wire.x + NOTE_INDENT;
+	r.y = y;
+	r.w = t->layout.wire.w - NOTE_INDENT;
+	r.h = 1;
+	if (r.w < 10) {
+		r.w = 10;
+	}
+	return r;
+}
+
+/* A line's row, and in explain mode its note's rows, wrapped to the
+ * pane (each note row remembers which of the wrapped lines it shows). */
 static void
 wire_add_line(struct tui *t, size_t line)
 {
+	struct tui_flow	f;
+	struct tui_rect	r = wire_note_rect(t, 0);
 	struct ss_buf	b;
+	int		n, k;
 
 	wire_add_row(t, TUI_ROW_LINE, line, 0);
 	if (!t->explain_mode) {
@@ -50,7 +72,12 @@ wire_add_line(struct tui *t, size_t line)
 	ss_buf_init(&b);
 	tui_notes_line(t, line, &b);
 	if (b.len > 0) {
-		wire_add_row(t, TUI_ROW_NOTE, line, 0);
+		tui_flow_init(&f, NULL, &r, 0);
+		tui_flow_add(&f, TUI_ROLE_NOTE, TUI_ROLE_NOTE, b.data, b.len);
+		n = tui_flow_finish(&f);
+		for (k = 0; k < n && k < NOTE_ROWS_MAX; k++) {
+			wire_add_row(t, TUI_ROW_NOTE, line, (size_t)k);
+		}
 	}
 	ss_buf_finish(&b);
 }
@@ -486,14 +513,21 @@ static void
 wire_draw_note(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
     int y, const struct tui_row *row, int selected)
 {
+	struct tui_rect	nr = wire_note_rect(t, y);
+	struct tui_flow	f;
 	struct ss_buf	b;
-	int		x;
+	enum tui_role	role = selected ? TUI_ROLE_SELECTED : TUI_ROLE_NOTE;
 
 	ss_buf_init(&b);
 	tui_notes_line(t, row->line, &b);
-	x = tui_canvas_str(cv, r, r->x + 3, y, TUI_ROLE_NOTE, "\xe2\x86\xb3 ");
-	tui_canvas_wire(cv, r, x, y, selected ? TUI_ROLE_SELECTED :
-	    TUI_ROLE_NOTE, b.data, b.len);
+	if (row->count == 0) {
+		tui_canvas_str(cv, r, r->x + NOTE_INDENT - 2, y, TUI_ROLE_NOTE,
+		    "\xe2\x86\xb3");
+	}
+	nr = tui_rect_clip(&nr, r);
+	tui_flow_init(&f, cv, &nr, (int)row->count);
+	tui_flow_add(&f, role, role, b.data, b.len);
+	tui_flow_finish(&f);
 	ss_buf_finish(&b);
 }
 
@@ -582,6 +616,9 @@ static void
 wire_resize(struct tui *t, const struct tui_rect *r)
 {
 	tui_list_set_height(&t->wire, r->h - 1);
+	if (t->explain_mode) {
+		tui_wire_rebuild(t);
+	}
 }
 
 const struct tui_view tui_view_wire = {
