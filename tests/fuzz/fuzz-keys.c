@@ -6,15 +6,19 @@
  * search, every pane and overlay, clicks, resizes, and drawing into the
  * in-memory canvas.
  *
- * Input: two bytes giving the screen size (tiny sizes included), then a
- * key stream up to the first NUL byte, then bytes appended to the session
- * as one more server read.  In the key stream a byte below 0x80 is that
+ * Input: two bytes giving the screen size (tiny sizes included; a first
+ * byte of 180 or more starts replay mode, the step cursor of --replay),
+ * then a key stream up to the first NUL byte, then bytes appended to the
+ * session as one more server read.  In the key stream a byte below 0x80 is that
  * character; 0x80-0xbf picks a curses key, a resize (two more bytes) or a
  * click (three more bytes); 0xc0-0xff with two more bytes is a non-ASCII
  * character.
  *
  * Properties: nothing crashes, and no raw control byte (C0, DEL, C1) ever
  * reaches the screen, whatever the server sent and whatever was typed.
+ *
+ * The save prompt (w) would write a file at a path the fuzzer typed: it is
+ * closed as soon as it opens, so a run never writes anywhere.
  */
 
 #include <curses.h>
@@ -28,8 +32,8 @@
 
 #include "tui-int.h"
 
-#define FUZZ_MAX_KEYS	400	/* keys per input: keeps each run short */
-#define FUZZ_DRAW_EVERY	4	/* draw after this many keys */
+#define FUZZ_MAX_KEYS	256	/* keys per input: keeps each run short */
+#define FUZZ_DRAW_EVERY	16	/* draw after this many keys */
 
 /* Banner with a title change, CSI, 8-bit CSI and a bidi override; an
  * EHLO with a hostile keyword; injection after STARTTLS; TLS with a real
@@ -118,12 +122,13 @@ fuzz_byte(struct fuzz_in *in)
 	return b;
 }
 
-/* A screen size from two bytes: 1x1 up to 260x90. */
+/* A screen size from two bytes: 1x1 up to 180x60 (past the wide
+ * layout's 100 columns; bigger screens only cost time). */
 static void
 fuzz_size(struct fuzz_in *in, int *cols, int *rows)
 {
-	*cols = 1 + fuzz_byte(in) % 260;
-	*rows = 1 + fuzz_byte(in) % 90;
+	*cols = 1 + fuzz_byte(in) % 180;
+	*rows = 1 + fuzz_byte(in) % 60;
 }
 
 /* The session, plus the input's trailing bytes as one more read. */
@@ -160,6 +165,16 @@ fuzz_draw(struct tui *t, int cols, int rows)
 	tui_grid_destroy(g);
 }
 
+/* Hand a key to the explorer, never letting a save prompt stay open. */
+static void
+fuzz_press(struct tui *t, int key)
+{
+	tui_key(t, key);
+	if (t->prompt.kind == TUI_PROMPT_SAVE) {
+		tui_prompt_close(t);
+	}
+}
+
 /* One key of the stream; a resize changes *cols and *rows. */
 static void
 fuzz_key(struct tui *t, struct fuzz_in *in, int *cols, int *rows)
@@ -169,7 +184,7 @@ fuzz_key(struct tui *t, struct fuzz_in *in, int *cols, int *rows)
 	int		k, x, y;
 
 	if (b < 0x80) {
-		tui_key(t, b);
+		fuzz_press(t, b);
 		return;
 	}
 	if (b >= 0xc0) {
@@ -178,7 +193,7 @@ fuzz_key(struct tui *t, struct fuzz_in *in, int *cols, int *rows)
 		if (cp >= 0xd800 && cp <= 0xdfff) {
 			cp = 0xfffd;
 		}
-		tui_key(t, (int)(TUI_KEY_UNICODE_FLAG | cp));
+		fuzz_press(t, (int)(TUI_KEY_UNICODE_FLAG | cp));
 		return;
 	}
 	k = fuzz_special[(b - 0x80) % SS_NITEMS(fuzz_special)];
@@ -192,7 +207,7 @@ fuzz_key(struct tui *t, struct fuzz_in *in, int *cols, int *rows)
 	} else if (k == FUZZ_DRAW) {
 		fuzz_draw(t, *cols, *rows);
 	} else {
-		tui_key(t, k);
+		fuzz_press(t, k);
 	}
 }
 
@@ -224,8 +239,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ss_dialog	*d;
 	struct tui		 t;
 	const uint8_t		*nul;
-	int			 cols, rows, n;
+	int			 cols, rows, n, replay;
 
+	replay = size > 0 && data[0] >= 180;
 	fuzz_size(&in, &cols, &rows);
 	nul = memchr(in.p, 0, in.len);
 	keys.p = in.p;
@@ -242,6 +258,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t.state = SS_STATE_READY;
 	tui_refresh(&t);
 	tui_resize(&t, cols, rows);
+	if (replay) {
+		FUZZ_CHECK(tui_replay_start(&t, tr) == 0);
+	}
 	for (n = 0; keys.len > 0 && n < FUZZ_MAX_KEYS; n++) {
 		fuzz_key(&t, &keys, &cols, &rows);
 		if (n % FUZZ_DRAW_EVERY == 0) {
