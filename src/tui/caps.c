@@ -229,6 +229,7 @@ caps_draw(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r)
 	}
 	if (t->ncaprows == 0) {
 		tui_canvas_str(cv, &c, c.x + 1, c.y + 1, TUI_ROLE_DIM,
+		    t->replay.active ? "no EHLO reply yet at this step" :
 		    "no EHLO reply yet (press e)");
 		return;
 	}
