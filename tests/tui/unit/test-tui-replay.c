@@ -543,6 +543,62 @@ test_save_file(void **state)
 	teardown(f);
 }
 
+/* A shipped lesson, loaded as --replay loads it and shown at its end. */
+static struct fixture *
+setup_lesson(const char *name)
+{
+	struct fixture	*f = calloc(1, sizeof *f);
+	const char	*dir = getenv("SMTPSCOPE_LESSONS");
+	char		 path[512], *err = NULL;
+
+	assert_non_null(dir);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f->tr = ss_store_load(path, SS_IMPORT_FORMAT_LAST, &err);
+	if (f->tr == NULL) {
+		fail_msg("%s", err);
+	}
+	tui_init(&f->t, &f->cfg);
+	tui_resize(&f->t, COLS, ROWS);
+	assert_int_equal(tui_replay_start(&f->t, f->tr), 0);
+	assert_non_null(ss_transcript_meta(f->tr, "note"));
+	f->g = tui_grid_create(COLS, ROWS);
+	tui_key(&f->t, KEY_END);
+	return f;
+}
+
+/* The three lessons teach what they say: AUTH after TLS, no STARTTLS, an
+ * expired certificate. */
+static void
+test_shipped_lessons(void **state)
+{
+	struct fixture	*f;
+
+	(void)state;
+	f = setup_lesson("story.smtpscope");
+	draw(f);
+	assert_caps(f, "AUTH", "-- added");
+	assert_caps(f, "STARTTLS", "yes removed");
+	assert_true(on_screen(f, "S: 235 "));
+	tui_key(&f->t, 'f');
+	draw(f);
+	assert_true(on_screen(f, "auth-only-after-tls"));
+	teardown(f);
+
+	f = setup_lesson("no-starttls.smtpscope");
+	tui_key(&f->t, 'f');
+	draw(f);
+	assert_true(on_screen(f, "starttls-not-advertised"));
+	assert_false(on_screen(f, "TLS established"));
+	teardown(f);
+
+	f = setup_lesson("expired-cert.smtpscope");
+	tui_key(&f->t, 'f');
+	draw(f);
+	assert_true(on_screen(f, "cert-expired"));
+	assert_true(on_screen(f, "cert NOT verified"));
+	teardown(f);
+}
+
 int
 main(void)
 {
@@ -556,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_lesson_view),
 		cmocka_unit_test(test_save_name),
 		cmocka_unit_test(test_save_file),
+		cmocka_unit_test(test_shipped_lessons),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
