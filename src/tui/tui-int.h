@@ -271,14 +271,6 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 #define TUI_ACTIONS							\
 	X(NONE,		"",		TUI_WHEN_NEVER,			\
 	    "does nothing")						\
-	X(STEP_NEXT,	"next step",	TUI_WHEN_REPLAY,		\
-	    "replay: show the next step")				\
-	X(STEP_PREV,	"prev step",	TUI_WHEN_REPLAY,		\
-	    "replay: go back one step")					\
-	X(STEP_FIRST,	"first step",	TUI_WHEN_REPLAY | TUI_WHEN_NEVER, \
-	    "replay: go to the first step")				\
-	X(STEP_LAST,	"last step",	TUI_WHEN_REPLAY | TUI_WHEN_NEVER, \
-	    "replay: go to the last step (the whole session)")		\
 	X(CONNECT,	"connect",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
 	    TUI_WHEN_VERIFY,						\
 	    "connect, or reconnect (the transcript is kept)")		\
@@ -316,6 +308,14 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 	X(CANCEL,	"cancel",	TUI_WHEN_BUSY | TUI_WHEN_SEARCH | \
 	    TUI_WHEN_OVERLAY,						\
 	    "close the overlay, end the search, or cancel the step")	\
+	X(STEP_NEXT,	"next step",	TUI_WHEN_REPLAY,		\
+	    "replay: show the next step")				\
+	X(STEP_PREV,	"prev step",	TUI_WHEN_REPLAY,		\
+	    "replay: go back one step")					\
+	X(STEP_FIRST,	"first step",	TUI_WHEN_REPLAY | TUI_WHEN_NEVER, \
+	    "replay: go to the first step")				\
+	X(STEP_LAST,	"last step",	TUI_WHEN_REPLAY | TUI_WHEN_NEVER, \
+	    "replay: go to the last step (the whole session)")		\
 	X(COMPARE,	"compare",	TUI_WHEN_ALWAYS,		\
 	    "compare capabilities before/after TLS and AUTH, full width") \
 	X(CERT,		"cert",		TUI_WHEN_TLS | TUI_WHEN_VERIFY,	\
