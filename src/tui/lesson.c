@@ -211,6 +211,10 @@ lesson_exchange(struct lesson *L, const struct ss_exchange *ex)
 	if (ex->greeting) {
 		tui_flow_adds(L->f, TUI_ROLE_NORMAL, "The server greets the "
 		    "client.");
+	} else if (ex->command == NULL) {
+		/* An unsolicited reply: no command is waiting for it. */
+		tui_flow_adds(L->f, TUI_ROLE_NORMAL, "The server sent a "
+		    "reply that no command asked for.");
 	} else {
 		tui_flow_adds(L->f, TUI_ROLE_NORMAL, "The client sent ");
 		lesson_quote(L->f, TUI_ROLE_CLIENT, ex->command,
