@@ -6,9 +6,9 @@
  *
  * Properties: a rejected text gives an error message; an accepted one
  * becomes a transcript that saves and loads back exactly (imports are
- * saved like captures), whose dialog, text report and JSON can be built,
- * and whose text report holds no raw control byte: server text from a
- * paste must not drive the terminal either.
+ * saved like captures), whose dialog, text and Markdown reports (with
+ * findings) and JSON can be built, and whose reports hold no raw control
+ * byte: server text from a paste must not drive the terminal either.
  */
 
 #include "fuzz.h"
@@ -42,29 +42,6 @@ fuzz_round_trip(const struct ss_transcript *tr)
 	ss_buf_finish(&text);
 }
 
-/* Render what batch --replay and the exports print. */
-static void
-fuzz_render(const struct ss_transcript *tr)
-{
-	struct ss_report_target	 target;
-	struct ss_dialog	*d;
-	struct ss_buf		 out;
-	char			*json;
-
-	d = ss_dialog_build(tr, ss_transcript_count(tr));
-	memset(&target, 0, sizeof target);
-	target.host = "imported.example";
-	target.port = 25;
-	ss_buf_init(&out);
-	ss_report_text(&out, tr, d, &target, SS_REPORT_TIMINGS);
-	fuzz_check_safe("text report", out.data, out.len, "\n");
-	ss_buf_finish(&out);
-	json = ss_report_json(tr, d, &target);
-	FUZZ_CHECK(json != NULL);
-	free(json);
-	ss_dialog_destroy(d);
-}
-
 /* Import the input in the harness's format. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -81,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(err);
 	fuzz_round_trip(tr);
-	fuzz_render(tr);
+	fuzz_render_all(tr);
 	ss_transcript_destroy(tr);
 	return 0;
 }

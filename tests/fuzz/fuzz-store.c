@@ -7,7 +7,8 @@
  * Properties: a rejected file gives "fuzz.session:LINE: reason"; an
  * accepted one saves to text that loads back to the very same transcript
  * (every byte, time, flag and metadata entry) and saves again to the same
- * text; its dialog and text report can be built.
+ * text; its dialog, text and Markdown reports (with findings) and JSON
+ * can be built, and the reports hold no raw control byte.
  */
 
 #include "fuzz.h"
@@ -52,24 +53,6 @@ fuzz_round_trip(const struct ss_transcript *tr)
 	ss_buf_finish(&second);
 }
 
-/* The dialog and the report a replay shows. */
-static void
-fuzz_render(const struct ss_transcript *tr)
-{
-	struct ss_report_target	 target;
-	struct ss_dialog	*d;
-	struct ss_buf		 out;
-
-	d = ss_dialog_build(tr, ss_transcript_count(tr));
-	memset(&target, 0, sizeof target);
-	target.host = ss_transcript_meta(tr, "host");
-	ss_buf_init(&out);
-	ss_report_text(&out, tr, d, &target, SS_REPORT_TIMINGS);
-	fuzz_check_safe("text report", out.data, out.len, "\n");
-	ss_buf_finish(&out);
-	ss_dialog_destroy(d);
-}
-
 /* Load the input as a session file. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -85,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(err == NULL);
 	fuzz_round_trip(tr);
-	fuzz_render(tr);
+	fuzz_render_all(tr);
 	ss_transcript_destroy(tr);
 	return 0;
 }

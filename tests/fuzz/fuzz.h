@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtpscope/dialog.h"
+#include "smtpscope/report.h"
 #include "smtpscope/transcript.h"
+#include "smtpscope/util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -134,6 +137,38 @@ fuzz_transcripts_equal(const struct ss_transcript *a,
 		}
 	}
 	return 1;
+}
+
+/*
+ * Everything a replay or an export renders from a transcript: the dialog,
+ * the text report and the Markdown export with findings, and the JSON.
+ * The text and Markdown must hold no raw control byte: server text from a
+ * file or a paste must not drive the terminal or the ticket either.
+ */
+static inline void
+fuzz_render_all(const struct ss_transcript *tr)
+{
+	struct ss_report_target	 target;
+	struct ss_dialog	*d;
+	struct ss_buf		 out;
+	char			*json;
+
+	d = ss_dialog_build(tr, ss_transcript_count(tr));
+	memset(&target, 0, sizeof target);
+	target.host = ss_transcript_meta(tr, "host");
+	target.port = 25;
+	ss_buf_init(&out);
+	ss_report_text(&out, tr, d, &target,
+	    SS_REPORT_TIMINGS | SS_REPORT_FINDINGS);
+	fuzz_check_safe("text report", out.data, out.len, "\n");
+	ss_buf_reset(&out);
+	ss_report_markdown(&out, tr, d, &target, SS_REPORT_FINDINGS);
+	fuzz_check_safe("markdown", out.data, out.len, "\n");
+	ss_buf_finish(&out);
+	json = ss_report_json(tr, d, &target);
+	FUZZ_CHECK(json != NULL);
+	free(json);
+	ss_dialog_destroy(d);
 }
 
 #endif

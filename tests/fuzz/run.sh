@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
 	[ -f "$here/fuzz-${t%%-*}.c" ] || [ -f "$here/fuzz-$t.c" ] || usage
 done
 
-build=${FUZZ_BUILD:-$top/build-fuzz}
+build=$(realpath -m "${FUZZ_BUILD:-$top/build-fuzz}")
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 extra=${FUZZ_ARGS:-}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -107,7 +107,10 @@ fuzz_one()
 	dict=$(target_dict "$t")
 	work="$build/fuzz-corpus/$t"
 	art="$build/fuzz-artifacts/$t"
-	mkdir -p "$work" "$art"
+	mkdir -p "$work" "$art" "$build/fuzz-scratch"
+	# Run from a scratch directory: nothing a harness does may land in
+	# the source tree (all paths here are absolute).
+	cd "$build/fuzz-scratch" || return 1
 	# shellcheck disable=SC2086
 	"$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -dict="$dict" \
