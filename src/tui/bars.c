@@ -11,6 +11,9 @@
 
 #include "tui-int.h"
 
+#define BARS_AFTER_LABEL	50	/* header cells kept for what follows */
+#define BARS_LABEL_MIN		16
+
 static const char spinner_frames[] = "|/-\\";
 
 /* A pane's title row; returns the rectangle below it. */
@@ -88,6 +91,26 @@ bars_tls(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	return x;
 }
 
+/* The target label, cut so the state, the findings and TLS still fit on
+ * a narrow terminal (a replay's label is a path, often long). */
+static int
+bars_label(struct tui_canvas *cv, const struct tui_rect *r, int x,
+    const char *label)
+{
+	struct tui_rect	clip = *r;
+	int		budget = r->w - BARS_AFTER_LABEL, w;
+
+	if (budget < BARS_LABEL_MIN) {
+		budget = BARS_LABEL_MIN;
+	}
+	w = tui_canvas_width(label, strlen(label));
+	clip.x = x;
+	clip.w = w < budget ? w : budget;
+	tui_canvas_wire(cv, &clip, x, r->y, TUI_ROLE_HEADER, label,
+	    strlen(label));
+	return x + clip.w;
+}
+
 /* Replay's position, or the session's state. */
 static int
 bars_state(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
@@ -139,8 +162,7 @@ tui_bars_header(struct tui *t, struct tui_canvas *cv)
 	    "smtpscope  ");
 	label = t->cfg != NULL && t->cfg->target_label != NULL ?
 	    t->cfg->target_label : "";
-	x = tui_canvas_wire(cv, &r, x, r.y, TUI_ROLE_HEADER, label,
-	    strlen(label));
+	x = bars_label(cv, &r, x, label);
 	x = bars_state(t, cv, &r, x);
 	x = bars_findings(t, cv, &r, x);
 	x = bars_tls(t, cv, &r, x);

@@ -230,6 +230,27 @@ lesson_exchange(struct lesson *L, const struct ss_exchange *ex)
 	tui_flow_newline(L->f);
 }
 
+/* A verification record: "verified: ..." as it is, or NOT verified and
+ * the first reason (the record's first line holds only the flags). */
+static void
+lesson_verify(struct tui_flow *f, const struct ss_event *ev)
+{
+	const char	*nl = memchr(ev->data, '\n', ev->len);
+	size_t		 rest;
+
+	if (ev->len >= 8 && memcmp(ev->data, "verified", 8) == 0) {
+		lesson_quote(f, TUI_ROLE_OK, ev->data, ev->len);
+		return;
+	}
+	tui_flow_adds(f, TUI_ROLE_ERROR, "NOT verified");
+	if (nl != NULL && (rest = ev->len - (size_t)(nl + 1 - ev->data)) > 0) {
+		tui_flow_adds(f, TUI_ROLE_ERROR, ": ");
+		lesson_quote(f, TUI_ROLE_NORMAL, nl + 1, rest);
+	}
+	tui_flow_adds(f, TUI_ROLE_NORMAL, ". A careful mail client stops "
+	    "here.");
+}
+
 /* TLS and the tool's own records of the step. */
 static void
 lesson_record(struct lesson *L, const struct ss_event *ev)
@@ -254,7 +275,11 @@ lesson_record(struct lesson *L, const struct ss_event *ev)
 			continue;
 		}
 		tui_flow_adds(L->f, says[i].role, says[i].lead);
-		lesson_quote(L->f, TUI_ROLE_NORMAL, ev->data, ev->len);
+		if (ev->kind == SS_KIND_TLS_VERIFY) {
+			lesson_verify(L->f, ev);
+		} else {
+			lesson_quote(L->f, TUI_ROLE_NORMAL, ev->data, ev->len);
+		}
 		if (ev->kind == SS_KIND_TLS_UP) {
 			tui_flow_adds(L->f, TUI_ROLE_NORMAL, ". The server now "
 			    "forgets what was said in plaintext, so the client "

@@ -526,7 +526,7 @@ wire_draw_note(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	}
 	nr = tui_rect_clip(&nr, r);
 	tui_flow_init(&f, cv, &nr, (int)row->count);
-	tui_flow_add(&f, role, role, b.data, b.len);
+	tui_flow_add(&f, role, TUI_ROLE_ESCAPE, b.data, b.len);
 	tui_flow_finish(&f);
 	ss_buf_finish(&b);
 }

@@ -596,6 +596,10 @@ test_shipped_lessons(void **state)
 	draw(f);
 	assert_true(on_screen(f, "cert-expired"));
 	assert_true(on_screen(f, "cert NOT verified"));
+	tui_key(&f->t, 'L');
+	tui_key(&f->t, 'g');
+	draw(f);
+	assert_true(on_screen(f, "Certificate check: NOT verified: a"));
 	teardown(f);
 }
 
