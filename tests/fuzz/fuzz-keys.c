@@ -37,7 +37,8 @@
 
 /* Banner with a title change, CSI, 8-bit CSI and a bidi override; an
  * EHLO with a hostile keyword; injection after STARTTLS; TLS with a real
- * certificate; AUTH; a folded DATA body. */
+ * certificate; AUTH LOGIN with its challenges, one of them hostile, then
+ * AUTH PLAIN; a folded DATA body. */
 static const char fuzz_session[] =
     "smtpscope-session 1\n"
     "meta host mx.example\n"
@@ -81,6 +82,12 @@ static const char fuzz_session[] =
     "@0.08 C data tls EHLO client.example\\r\\n\n"
     "@0.09 S data tls 250-mx.example\\r\\n250-AUTH PLAIN LOGIN\\r\\n"
     "250-SIZE x\\r\\n250 HELP\\r\\n\n"
+    "@0.095 C data tls AUTH LOGIN\\r\\n\n"
+    "@0.096 S data tls 334 VXNlcm5hbWU6\\r\\n\n"
+    "@0.097 C data tls,redacted <redacted, 8 bytes>\\r\\n\n"
+    "@0.098 S data tls 334 \\e[2J\\r\\n\n"
+    "@0.099 C data tls,redacted <redacted, 8 bytes>\\r\\n\n"
+    "@0.099 S data tls 535 5.7.8 no\\r\\n\n"
     "@0.10 C data tls,redacted AUTH PLAIN <redacted, 28 bytes>\\r\\n\n"
     "@0.11 S data tls 235 2.7.0 ok\\r\\n\n"
     "@0.12 C data tls MAIL FROM:<a@example.org>\\r\\nRCPT TO:<b@exa"
