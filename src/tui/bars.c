@@ -11,7 +11,7 @@
 
 #include "tui-int.h"
 
-#define BARS_AFTER_LABEL	50	/* header cells kept for what follows */
+#define BARS_LABEL_SHARE	3	/* the label takes a third at most */
 #define BARS_LABEL_MIN		16
 
 static const char spinner_frames[] = "|/-\\";
@@ -58,7 +58,7 @@ bars_verdict(const struct ss_tls_summary *s, enum tui_role *role)
 	    "cert NOT verified";
 }
 
-/* TLS version and verdict first (they matter most), cipher last. */
+/* TLS version and verdict (they matter most; the cipher comes last). */
 static int
 bars_tls(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
     int x)
@@ -83,12 +83,25 @@ bars_tls(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, " ");
 		x = tui_canvas_str(cv, r, x, r->y, vrole, verdict);
 	}
-	if (s->cipher != NULL) {
-		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, "  ");
-		x = tui_canvas_wire(cv, r, x, r->y, TUI_ROLE_HEADER, s->cipher,
-		    strlen(s->cipher));
-	}
 	return x;
+}
+
+/* The cipher, last: the longest and the least needed at a glance. */
+static int
+bars_cipher(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
+    int x)
+{
+	const struct ss_tls_summary	*s = NULL;
+
+	if (t->dialog != NULL) {
+		s = ss_dialog_tls(t->dialog);
+	}
+	if (s == NULL || !s->established || s->cipher == NULL) {
+		return x;
+	}
+	x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, "  ");
+	return tui_canvas_wire(cv, r, x, r->y, TUI_ROLE_HEADER, s->cipher,
+	    strlen(s->cipher));
 }
 
 /* The target label, cut so the state, the findings and TLS still fit on
@@ -98,7 +111,7 @@ bars_label(struct tui_canvas *cv, const struct tui_rect *r, int x,
     const char *label)
 {
 	struct tui_rect	clip = *r;
-	int		budget = r->w - BARS_AFTER_LABEL, w;
+	int		budget = r->w / BARS_LABEL_SHARE, w;
 
 	if (budget < BARS_LABEL_MIN) {
 		budget = BARS_LABEL_MIN;
@@ -143,8 +156,8 @@ bars_findings(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	return x;
 }
 
-/* The header: smtpscope, target, state or replay position, findings,
- * TLS and verdict, address. */
+/* The header: smtpscope, target, state or replay position, TLS and
+ * verdict, findings, cipher, address. */
 void
 tui_bars_header(struct tui *t, struct tui_canvas *cv)
 {
@@ -164,8 +177,9 @@ tui_bars_header(struct tui *t, struct tui_canvas *cv)
 	    t->cfg->target_label : "";
 	x = bars_label(cv, &r, x, label);
 	x = bars_state(t, cv, &r, x);
-	x = bars_findings(t, cv, &r, x);
 	x = bars_tls(t, cv, &r, x);
+	x = bars_findings(t, cv, &r, x);
+	x = bars_cipher(t, cv, &r, x);
 	if (t->peer[0] != '\0') {
 		tui_canvas_printf(cv, &r, x, r.y, TUI_ROLE_HEADER, "  [%s]",
 		    t->peer);
