@@ -9,7 +9,10 @@
  * client write (an imported telnet or swaks log has no step records).
  * Whatever comes before the first start (connect, banner) belongs to the
  * first step.  Moving forwards feeds the owned dialog only the events of
- * the steps passed; moving backwards rebuilds it from the start.
+ * the steps passed; moving backwards takes a view of the dialog built once
+ * over the whole transcript (ss_dialog_view), which derives only the events
+ * since the nearest quiet point: a step costs the same in a session of a
+ * thousand events and of a million.
  */
 
 #include <stdlib.h>
@@ -118,6 +121,7 @@ tui_replay_start(struct tui *t, struct ss_transcript *tr)
 	tui_replay_end(t);
 	r->transcript = tr;
 	r->starts = tui_replay_split(tr, count, &r->nsteps, &r->by_records);
+	r->full = ss_dialog_build(tr, count);
 	r->dialog = ss_dialog_create();
 	r->active = 1;
 	r->step = 0;
@@ -135,13 +139,14 @@ tui_replay_end(struct tui *t)
 {
 	struct tui_replay	*r = &t->replay;
 
-	ss_dialog_destroy(r->dialog);
+	ss_dialog_destroy(r->dialog);	/* a view goes before its full dialog */
+	ss_dialog_destroy(r->full);
 	free(r->starts);
 	memset(r, 0, sizeof *r);
 }
 
-/* Bring the owned dialog to the first `end` events: feed forwards,
- * rebuild to go back. */
+/* Bring the owned dialog to the first `end` events: feed forwards, take
+ * a view of the full dialog to go back. */
 static void
 replay_feed_to(struct tui_replay *r, size_t end)
 {
@@ -149,7 +154,7 @@ replay_feed_to(struct tui_replay *r, size_t end)
 
 	if (ss_dialog_fed(r->dialog) > end) {
 		ss_dialog_destroy(r->dialog);
-		r->dialog = ss_dialog_build(r->transcript, end);
+		r->dialog = ss_dialog_view(r->full, r->transcript, end);
 		return;
 	}
 	for (i = ss_dialog_fed(r->dialog); i < end; i++) {

@@ -519,6 +519,8 @@ struct tui_replay {
 	int			 active;
 	struct ss_transcript	*transcript;	/* borrowed */
 	struct ss_dialog	*dialog;	/* owned: the prefix */
+	struct ss_dialog	*full;		/* owned: every event, the base
+						   of the views going back */
 	size_t			*starts;	/* first event of each step */
 	size_t			 nsteps;
 	size_t			 step;		/* 0-based position */
