@@ -66,7 +66,7 @@ cli_interactive_host(const struct cli_options *o,
 	tc.user = setup.cfg.user;
 	tc.mail_from = o->from;
 	tc.rcpt_to = o->to;
-	tc.host = setup.host;
+	tc.host = o->demo ? "demo" : setup.host;	/* names saved files */
 	rc = tui_run(session, &tc);
 	if (o->save != NULL && cli_save_session(ss_session_transcript(session),
 	    NULL, o) != CLI_EXIT_OK && rc == CLI_EXIT_OK)

@@ -131,10 +131,13 @@ cli_replay_explore(struct ss_transcript *t, const struct cli_options *o)
 #ifdef HAVE_TUI_REPLAY
 	struct tui_config	 tc;
 	char			 label[300];
+	const char		*base;
 
 	memset(&tc, 0, sizeof tc);
 	tc.theme = o->theme;
-	snprintf(label, sizeof label, "%s (replay)", o->replay);
+	base = strrchr(o->replay, '/');
+	snprintf(label, sizeof label, "%s (replay)",
+	    base != NULL && base[1] != '\0' ? base + 1 : o->replay);
 	tc.target_label = label;
 	return tui_replay(t, &tc);
 #else
