@@ -128,6 +128,13 @@ void	ss_session_cancel(struct ss_session *);
 /* Set the credentials used by the next AUTH (the TUI asks for them). */
 void	ss_session_set_credentials(struct ss_session *, const char *user,
 	    const char *password);
+/* Change the port (and whether TLS starts at once) for the next connect
+ * step: the usual submission ports are one key away in the explorer.
+ * Returns -1 with *err set while a step runs or for a bad port. */
+int	ss_session_set_port(struct ss_session *, int port, int implicit_tls,
+	    char **err);
+int	ss_session_port(const struct ss_session *);
+int	ss_session_implicit_tls(const struct ss_session *);
 /* Go on after a failed verification (the user chose to, knowingly). */
 void	ss_session_accept_unverified(struct ss_session *);
 

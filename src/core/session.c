@@ -1306,6 +1306,47 @@ ss_session_set_credentials(struct ss_session *s, const char *user,
 	}
 }
 
+/* A new port for the next connect. */
+int
+ss_session_set_port(struct ss_session *s, int port, int implicit_tls,
+    char **err)
+{
+	char	buf[16];
+
+	if (s->step_active) {
+		*err = xstrdup("a step is still running (cancel it first)");
+		return -1;
+	}
+	if (port <= 0 || port > 65535) {
+		xasprintf(err, "port %d is out of range", port);
+		return -1;
+	}
+	s->port = port;
+	s->implicit_tls = implicit_tls;
+	session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "target changed to port "
+	    "%d%s; connect again to use it", port, implicit_tls ?
+	    " with TLS from the first byte" : "");
+	snprintf(buf, sizeof(buf), "%d", port);
+	ss_transcript_set_meta(s->transcript, "port", buf);
+	ss_transcript_set_meta(s->transcript, "tls", implicit_tls ?
+	    "implicit" : "starttls");
+	return 0;
+}
+
+/* The port the next (or current) connection uses. */
+int
+ss_session_port(const struct ss_session *s)
+{
+	return s->port;
+}
+
+/* Does the connection start with TLS? */
+int
+ss_session_implicit_tls(const struct ss_session *s)
+{
+	return s->implicit_tls;
+}
+
 /* The user chose to go on over an unverified connection. */
 void
 ss_session_accept_unverified(struct ss_session *s)

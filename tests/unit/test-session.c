@@ -344,6 +344,35 @@ test_data(void **state)
 	ss_session_destroy(s);
 }
 
+/* Another port is one call away; the next connect goes there. */
+static void
+test_set_port(void **state)
+{
+	static const struct script script[] = {
+		{ NULL, "220 second server\r\n" },
+		{ NULL, NULL },
+	};
+	struct peer		 p;
+	struct ss_session	*s;
+	char			*err = NULL;
+
+	(void)state;
+	peer_start(&p, script, 1);
+	s = session_to(1, 1000);	/* nothing listens on port 1 */
+	assert_int_equal(ss_session_run(s, SS_STEP_CONNECT, NULL),
+	    SS_RESULT_CONNECT);
+	assert_int_equal(ss_session_set_port(s, 0, 0, &err), -1);
+	free(err);
+	assert_int_equal(ss_session_set_port(s, p.port, 0, &err), 0);
+	assert_int_equal(ss_session_port(s), p.port);
+	assert_int_equal(ss_session_run(s, SS_STEP_CONNECT, NULL),
+	    SS_RESULT_OK);
+	assert_true(transcript_has(s, "220 second server"));
+	assert_true(transcript_has(s, "target changed to port"));
+	ss_session_destroy(s);
+	peer_stop(&p);
+}
+
 int
 main(void)
 {
@@ -354,6 +383,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_dropped_mid_reply),
 		cmocka_unit_test(test_data),
+		cmocka_unit_test(test_set_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
