@@ -67,6 +67,7 @@ e2e_cleanup()
 	for pid in "${e2e_pids[@]}"; do
 		wait "$pid" 2>/dev/null
 	done
+	exim_stop
 	if [ -n "${E2E_DIR:-}" ]; then
 		if [ "${E2E_KEEP:-0}" = 1 ]; then
 			e2e_log "kept $E2E_DIR"
@@ -162,6 +163,42 @@ exim_config()
 	chmod 644 "$E2E_DIR/exim.conf"
 }
 
+# Wait (up to ~10 s) for the daemon's "listening" line, which Exim logs
+# once every port is bound.  Reading the log instead of connecting leaves
+# no half-open probe connection whose handler would log after cleanup.
+exim_wait_listening()
+{
+	local i
+	for i in $(seq 1 100); do
+		if grep -q "daemon started.*listening.*:$EXIM_TLS_PORT" \
+		    "$E2E_DIR/log/mainlog" 2>/dev/null; then
+			return 0
+		fi
+		kill -0 "$EXIM_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# Stop the daemon and wait for the processes it forked (connection
+# handlers, deliveries): they carry our private configuration's path on
+# their command line, and one still running could write its log into the
+# directory after we remove it.
+exim_stop()
+{
+	local pids i
+	[ -n "${EXIM_PID:-}" ] || return 0
+	kill "$EXIM_PID" 2>/dev/null
+	wait "$EXIM_PID" 2>/dev/null
+	for i in $(seq 1 30); do
+		pids=$(pgrep -f -- "-C $E2E_DIR/exim.conf" || true)
+		[ -z "$pids" ] && return 0
+		sleep 0.1
+	done
+	kill $pids 2>/dev/null
+	sleep 0.2
+}
+
 # One attempt at starting the daemon; 0 when it listens on both ports.
 exim_try_start()
 {
@@ -175,12 +212,11 @@ exim_try_start()
 	    </dev/null >"$E2E_DIR/exim.stdout" 2>&1 &
 	EXIM_PID=$!
 	e2e_pids+=("$EXIM_PID")
-	if wait_port "$EXIM_PORT" "$EXIM_PID" &&
-	    wait_port "$EXIM_TLS_PORT" "$EXIM_PID"; then
+	if exim_wait_listening; then
 		return 0
 	fi
-	kill "$EXIM_PID" 2>/dev/null
-	wait "$EXIM_PID" 2>/dev/null
+	exim_stop
+	EXIM_PID=
 	return 1
 }
 
