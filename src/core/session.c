@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,14 @@ struct ss_session {
 	size_t			 addr_next;
 	char			 peer[96];
 	struct ss_tls_client	*tls_client;
+	/*
+	 * Parsing the system's trust anchors takes tens of milliseconds; a
+	 * thread does it while the connection waits for the banner and EHLO,
+	 * so STARTTLS does not pay for it after the server's 220.
+	 */
+	pthread_t		 tls_loader;
+	int			 tls_loading;
+	char			*tls_load_err;
 	struct ss_tls		*tls;
 	int			 tls_want;	/* SS_TLS_WANT_* of the handshake */
 	int			 unverified;	/* verification failed, paused */
@@ -141,6 +150,7 @@ static void	session_connect_next(struct ss_session *);
 static void	session_start_tls(struct ss_session *);
 static void	session_connect_failed(struct ss_session *, const char *);
 static void	session_set_meta(struct ss_session *);
+static void	session_tls_client_wait(struct ss_session *);
 
 /* Time since the session started, for the transcript. */
 static uint64_t
@@ -271,7 +281,9 @@ ss_session_destroy(struct ss_session *s)
 	if (s->fd != -1) {
 		session_close(s, NULL);
 	}
+	session_tls_client_wait(s);
 	ss_tls_client_destroy(s->tls_client);
+	free(s->tls_load_err);
 	ss_sasl_destroy(s->sasl);
 	ss_free_secret(s->password);
 	free(s->host);
@@ -656,6 +668,38 @@ session_handshake(struct ss_session *s)
 	session_close(s, "connection closed after the TLS failure");
 }
 
+/* The loader thread: the TLS configuration with its trust anchors. */
+static void *
+session_tls_loader(void *arg)
+{
+	struct ss_session	*s = arg;
+
+	s->tls_client = ss_tls_client_create(&s->tls_config, &s->tls_load_err);
+	return NULL;
+}
+
+/* Start loading the TLS configuration in the background, once. */
+static void
+session_tls_client_prepare(struct ss_session *s)
+{
+	if (s->tls_client != NULL || s->tls_loading || s->tls_load_err != NULL) {
+		return;
+	}
+	if (pthread_create(&s->tls_loader, NULL, session_tls_loader, s) == 0) {
+		s->tls_loading = 1;
+	}	/* else it is made when needed, in the foreground */
+}
+
+/* Wait for the loader, if it runs; its results are then in s. */
+static void
+session_tls_client_wait(struct ss_session *s)
+{
+	if (s->tls_loading) {
+		pthread_join(s->tls_loader, NULL);
+		s->tls_loading = 0;
+	}
+}
+
 /* Begin TLS on the connected socket (STARTTLS accepted, or port 465). */
 static void
 session_start_tls(struct ss_session *s)
@@ -663,15 +707,18 @@ session_start_tls(struct ss_session *s)
 	char	*err = NULL;
 	int	 literal = ss_net_is_ip_literal(s->servername);
 
-	if (s->tls_client == NULL) {
+	session_tls_client_wait(s);
+	if (s->tls_client == NULL && s->tls_load_err != NULL) {
+		err = s->tls_load_err;	/* the loader's verdict, once */
+		s->tls_load_err = NULL;
+	} else if (s->tls_client == NULL) {
 		s->tls_client = ss_tls_client_create(&s->tls_config, &err);
-		if (s->tls_client == NULL) {
-			session_finish(s, SS_RESULT_TLS, 0, "cannot set up TLS: "
-			    "%s", err);
-			free(err);
-			session_close(s, "connection closed: TLS unavailable");
-			return;
-		}
+	}
+	if (s->tls_client == NULL) {
+		session_finish(s, SS_RESULT_TLS, 0, "cannot set up TLS: %s", err);
+		free(err);
+		session_close(s, "connection closed: TLS unavailable");
+		return;
 	}
 	session_note(s, SS_DIR_TLS, SS_KIND_TLS_START,
 	    "handshake started sni=%s%s", literal ? "none" : s->servername,
@@ -1239,6 +1286,7 @@ ss_session_start(struct ss_session *s, enum ss_step step, const char *arg,
 	    ss_step_names[step], mech != NULL ? " " : "",
 	    mech != NULL ? mech : "");
 	if (step == SS_STEP_CONNECT) {
+		session_tls_client_prepare(s);
 		session_start_connect(s);
 		return 0;
 	}
