@@ -1151,6 +1151,18 @@ tls_load_pem_bundle(mbedtls_x509_crt *chain, const char *path)
 	return (bad);
 }
 
+/* Key-exchange groups, in the order the client prefers them. */
+static const mbedtls_ecp_group_id tls_client_groups[] = {
+	MBEDTLS_ECP_DP_CURVE25519,
+	MBEDTLS_ECP_DP_SECP256R1,
+	MBEDTLS_ECP_DP_SECP384R1,
+	MBEDTLS_ECP_DP_SECP521R1,
+	MBEDTLS_ECP_DP_BP256R1,
+	MBEDTLS_ECP_DP_BP384R1,
+	MBEDTLS_ECP_DP_BP512R1,
+	MBEDTLS_ECP_DP_NONE
+};
+
 /* Load the trust anchors the configuration asks for. */
 static int
 tls_client_anchors(struct ss_tls_client *c,
@@ -1224,6 +1236,9 @@ tls_client_conf(struct ss_tls_client *c,
 	mbedtls_ssl_conf_max_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
 	    MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
+	/* Offer the fast, widely deployed groups first (mbedTLS's default
+	 * list starts with P-521, the slowest), keeping the others. */
+	mbedtls_ssl_conf_curves(&c->conf, tls_client_groups);
 	mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random,
 	    &c->rng.drbg);
 	if (tls_client_anchors(c, cfg, err) == -1) {
