@@ -355,6 +355,9 @@ tui_actions_protocol(enum tui_action a)
 	case TUI_ACT_EXPN:
 	case TUI_ACT_PROBE_INJECT:
 	case TUI_ACT_ACCEPT:
+	case TUI_ACT_PORT_25:
+	case TUI_ACT_PORT_587:
+	case TUI_ACT_PORT_465:
 		return 1;
 	default:
 		return 0;
@@ -409,6 +412,24 @@ actions_explain_mode(struct tui *t)
 	    "explain mode off");
 }
 
+/* The usual ports one key away: retarget the session, then connect. */
+static void
+actions_port(struct tui *t, int port)
+{
+	char	*err = NULL;
+
+	if (t->session == NULL) {
+		tui_set_status(t, TUI_ROLE_ERROR, "no session");
+		return;
+	}
+	if (ss_session_set_port(t->session, port, port == 465, &err) != 0) {
+		tui_set_status(t, TUI_ROLE_ERROR, "port %d: %s", port, err);
+		free(err);
+		return;
+	}
+	actions_start(t, SS_STEP_CONNECT, NULL);
+}
+
 /* Run an action. */
 void
 tui_do(struct tui *t, enum tui_action a)
@@ -444,6 +465,15 @@ tui_do(struct tui *t, enum tui_action a)
 	case TUI_ACT_VRFY:
 	case TUI_ACT_EXPN:
 		actions_prompt_step(t, a);
+		break;
+	case TUI_ACT_PORT_25:
+		actions_port(t, 25);
+		break;
+	case TUI_ACT_PORT_587:
+		actions_port(t, 587);
+		break;
+	case TUI_ACT_PORT_465:
+		actions_port(t, 465);
 		break;
 	case TUI_ACT_STEP_NEXT:
 	case TUI_ACT_STEP_PREV:

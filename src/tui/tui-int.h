@@ -274,6 +274,15 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 	X(CONNECT,	"connect",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
 	    TUI_WHEN_VERIFY,						\
 	    "connect, or reconnect (the transcript is kept)")		\
+	X(PORT_25,	"port 25",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
+	    TUI_WHEN_NEVER,						\
+	    "reconnect on port 25 (SMTP relay, STARTTLS if offered)")	\
+	X(PORT_587,	"port 587",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
+	    TUI_WHEN_NEVER,						\
+	    "reconnect on port 587 (submission, STARTTLS)")		\
+	X(PORT_465,	"port 465",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
+	    TUI_WHEN_NEVER,						\
+	    "reconnect on port 465 (submissions, TLS from the first byte)") \
 	X(EHLO,		"EHLO",		TUI_WHEN_READY,			\
 	    "send EHLO and read the capabilities")			\
 	X(HELO,		"HELO",		TUI_WHEN_READY | TUI_WHEN_NEVER, \
