@@ -123,6 +123,10 @@ struct ss_dialog *ss_dialog_view(const struct ss_dialog *full,
 		    const struct ss_transcript *, size_t upto);
 
 size_t	ss_dialog_line_count(const struct ss_dialog *);
+/* Lines a view borrows from its full dialog: final, and the same objects
+ * in every view of that dialog that borrows at least as many (0 for a
+ * dialog that is not a view). */
+size_t	ss_dialog_borrowed_lines(const struct ss_dialog *);
 const struct ss_line *ss_dialog_line(const struct ss_dialog *, size_t);
 
 size_t	ss_dialog_exchange_count(const struct ss_dialog *);

@@ -1089,6 +1089,13 @@ ss_dialog_line_count(const struct ss_dialog *d)
 	return d->nlines;
 }
 
+/* Lines borrowed from the full dialog. */
+size_t
+ss_dialog_borrowed_lines(const struct ss_dialog *d)
+{
+	return d->base_lines;
+}
+
 /* One display line; NULL past the end. */
 const struct ss_line *
 ss_dialog_line(const struct ss_dialog *d, size_t i)

@@ -86,11 +86,22 @@ tui_findings_get(struct tui *t)
 void
 tui_findings_counts(struct tui *t, struct ss_buf *b, enum tui_role *role)
 {
-	const struct ss_findings	*f = tui_findings_get(t);
+	const struct ss_findings	*f;
 	size_t				 n[SS_SEV_LAST] = { 0 }, i;
 	int				 s;
 
 	*role = TUI_ROLE_HEADER;
+	/*
+	 * Judging a prefix reads all of it.  On a long session that would
+	 * make every replay step cost as much as the session is long, so
+	 * there the counts wait until the user opens the findings (f).
+	 */
+	if (t->transcript != NULL && t->overlay != TUI_OVERLAY_FINDINGS &&
+	    ss_transcript_count(t->transcript) > TUI_FINDINGS_EAGER_MAX) {
+		ss_buf_adds(b, "f: findings");
+		return;
+	}
+	f = tui_findings_get(t);
 	if (f == NULL) {
 		return;
 	}

@@ -122,7 +122,7 @@ tui_replay_start(struct tui *t, struct ss_transcript *tr)
 	r->transcript = tr;
 	r->starts = tui_replay_split(tr, count, &r->nsteps, &r->by_records);
 	r->full = ss_dialog_build(tr, count);
-	r->dialog = ss_dialog_create();
+	r->dialog = ss_dialog_view(r->full, tr, 0);
 	r->active = 1;
 	r->step = 0;
 	t->session = NULL;
@@ -145,6 +145,9 @@ tui_replay_end(struct tui *t)
 	memset(r, 0, sizeof *r);
 }
 
+/* Feed at most this many events forwards; beyond, take a view. */
+#define REPLAY_FEED_MAX	256
+
 /* Bring the owned dialog to the first `end` events: feed forwards, take
  * a view of the full dialog to go back. */
 static void
@@ -152,7 +155,10 @@ replay_feed_to(struct tui_replay *r, size_t end)
 {
 	size_t	i;
 
-	if (ss_dialog_fed(r->dialog) > end) {
+	/* Back, or far ahead: a fresh view keeps the owned part small, so
+	 * neither a step nor freeing the old dialog grows with the session. */
+	if (ss_dialog_fed(r->dialog) > end ||
+	    end - ss_dialog_fed(r->dialog) > REPLAY_FEED_MAX) {
 		ss_dialog_destroy(r->dialog);
 		r->dialog = ss_dialog_view(r->full, r->transcript, end);
 		return;
@@ -167,6 +173,8 @@ void
 tui_replay_goto(struct tui *t, size_t step)
 {
 	struct tui_replay	*r = &t->replay;
+	struct ss_dialog	*before;
+	size_t			 keep;
 
 	if (!r->active || r->nsteps == 0) {
 		return;
@@ -175,9 +183,19 @@ tui_replay_goto(struct tui *t, size_t step)
 		step = r->nsteps - 1;
 	}
 	r->step = step;
+	before = r->dialog;
+	keep = ss_dialog_borrowed_lines(r->dialog);
 	replay_feed_to(r, tui_replay_end_event(t, step));
+	if (ss_dialog_borrowed_lines(r->dialog) < keep) {
+		keep = ss_dialog_borrowed_lines(r->dialog);
+	}
+	if (t->dialog != before) {
+		keep = 0;	/* the rows on screen were not of this replay */
+	}
 	t->dialog = r->dialog;
 	t->wire.follow = 1;
 	t->explain_top = 0;
-	tui_refresh(t);
+	tui_wire_rebuild_keep(t, keep);
+	tui_caps_rebuild(t);
+	t->lesson_top = -1;
 }

@@ -459,6 +459,9 @@ enum tui_pane {
 	TUI_PANE_LAST
 };
 
+/* Sessions longer than this show findings counts only on request. */
+#define TUI_FINDINGS_EAGER_MAX	20000
+
 enum tui_overlay {
 	TUI_OVERLAY_NONE,
 	TUI_OVERLAY_HELP,
@@ -663,6 +666,7 @@ struct tui_rect tui_pane_frame(struct tui *, struct tui_canvas *,
 
 /* wire.c */
 void	tui_wire_rebuild(struct tui *);
+void	tui_wire_rebuild_keep(struct tui *, size_t);
 const struct ss_line *tui_wire_selected(const struct tui *);
 int	tui_wire_search(struct tui *, int direction);
 void	tui_wire_line_text(const struct tui *, const struct ss_line *,

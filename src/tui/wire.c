@@ -128,11 +128,44 @@ wire_follow(struct tui *t)
 void
 tui_wire_rebuild(struct tui *t)
 {
+	tui_wire_rebuild_keep(t, 0);
+}
+
+/* The first row that shows line `line` or a later one. */
+static size_t
+wire_first_row_of(const struct tui *t, size_t line)
+{
+	size_t	lo = 0, hi = t->nrows, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->rows[mid].line < line) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+/*
+ * Rebuild the rows, keeping those of the first `keep` lines: a replay step
+ * passes the lines its old and new views both borrow, which did not change,
+ * so a step costs the rows of the lines after them, not of the session.
+ */
+void
+tui_wire_rebuild_keep(struct tui *t, size_t keep)
+{
 	size_t	n, i, end, k;
 
-	t->nrows = 0;
 	n = t->dialog != NULL ? ss_dialog_line_count(t->dialog) : 0;
-	for (i = 0; i < n; ) {
+	if (keep > n) {
+		keep = n;
+	}
+	/* keep is a quiet point of the dialog: no body run crosses it. */
+	t->nrows = keep > 0 ? wire_first_row_of(t, keep) : 0;
+	i = keep;
+	for (; i < n; ) {
 		if (!wire_is_body(t, i) || t->expand_bodies) {
 			wire_add_line(t, i++);
 			continue;
