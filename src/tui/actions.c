@@ -358,6 +358,7 @@ tui_actions_protocol(enum tui_action a)
 	case TUI_ACT_PORT_25:
 	case TUI_ACT_PORT_587:
 	case TUI_ACT_PORT_465:
+	case TUI_ACT_PORT_START:
 		return 1;
 	default:
 		return 0;
@@ -412,22 +413,31 @@ actions_explain_mode(struct tui *t)
 	    "explain mode off");
 }
 
-/* The usual ports one key away: retarget the session, then connect. */
+/* The usual ports one key away: retarget the session, then connect.
+ * The status line names the port while it connects; how the connect
+ * ended (refused, a banner) replaces it. */
 static void
-actions_port(struct tui *t, int port)
+actions_port(struct tui *t, int port, int implicit_tls)
 {
 	char	*err = NULL;
 
-	if (t->session == NULL) {
+	if (t->session == NULL || port <= 0) {
 		tui_set_status(t, TUI_ROLE_ERROR, "no session");
 		return;
 	}
-	if (ss_session_set_port(t->session, port, port == 465, &err) != 0) {
-		tui_set_status(t, TUI_ROLE_ERROR, "port %d: %s", port, err);
+	if (ss_session_set_port(t->session, port, implicit_tls, &err) != 0) {
+		tui_set_status(t, TUI_ROLE_ERROR, "port %d: %s", port,
+		    err != NULL ? err : "cannot change the port now");
 		free(err);
 		return;
 	}
+	tui_sync(t);
 	actions_start(t, SS_STEP_CONNECT, NULL);
+	if (t->busy) {
+		tui_set_status(t, TUI_ROLE_STATUS, "connecting on port %d%s "
+		    "... (Esc cancels)", port, implicit_tls ? " with TLS from "
+		    "the first byte" : "");
+	}
 }
 
 /* Run an action. */
@@ -467,13 +477,16 @@ tui_do(struct tui *t, enum tui_action a)
 		actions_prompt_step(t, a);
 		break;
 	case TUI_ACT_PORT_25:
-		actions_port(t, 25);
+		actions_port(t, 25, 0);
 		break;
 	case TUI_ACT_PORT_587:
-		actions_port(t, 587);
+		actions_port(t, 587, 0);
 		break;
 	case TUI_ACT_PORT_465:
-		actions_port(t, 465);
+		actions_port(t, 465, 1);
+		break;
+	case TUI_ACT_PORT_START:
+		actions_port(t, t->start_port, t->start_implicit);
 		break;
 	case TUI_ACT_STEP_NEXT:
 	case TUI_ACT_STEP_PREV:

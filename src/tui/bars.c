@@ -11,8 +11,10 @@
 
 #include "tui-int.h"
 
-#define BARS_LABEL_SHARE	3	/* the label takes a third at most */
-#define BARS_LABEL_MIN		16
+#define BARS_LABEL_MIN		12	/* cells the label keeps when narrow */
+#define BARS_LABEL_TINY		4	/* ... when very narrow */
+#define BARS_NAME		"smtpscope  "
+#define BARS_NAME_WIDTH		11
 
 static const char spinner_frames[] = "|/-\\";
 
@@ -42,128 +44,257 @@ tui_pane_frame(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
 	return c;
 }
 
+/* One piece of the header: text in a role, and an optional second part
+ * in a role of its own (the verdict after the TLS version).  Pieces from
+ * the wire (the cipher) are escaped in the escape role. */
+struct bars_seg {
+	char		 text[160];
+	enum tui_role	 role;
+	char		 more[48];
+	enum tui_role	 more_role;
+	int		 wire;
+};
+
+/* The header's pieces after the label, left to right.  The essential
+ * ones stay when the terminal is narrow (in their brief form if need be);
+ * the optional ones are drawn only when they fit whole. */
+enum bars_piece {
+	BARS_PORT,
+	BARS_STATE,
+	BARS_TLS,
+	BARS_FINDINGS,
+	BARS_ESSENTIAL,			/* the ones before this stay */
+	BARS_CIPHER = BARS_ESSENTIAL,
+	BARS_PEER,
+	BARS_LAST
+};
+
 /* The verdict on the certificate, in a few words. */
 static const char *
-bars_verdict(const struct ss_tls_summary *s, enum tui_role *role)
+bars_verdict(const struct ss_tls_summary *s, enum tui_role *role, int brief)
 {
 	*role = TUI_ROLE_HEADER;
 	if (s == NULL || !s->verify_known) {
 		return NULL;
 	}
 	if (s->verify_flags == 0) {
-		return "cert verified";
+		return brief ? "verified" : "cert verified";
 	}
 	*role = TUI_ROLE_ERROR;
+	if (brief) {
+		return s->verify_ignored ? "NOT verified, accepted" :
+		    "NOT verified";
+	}
 	return s->verify_ignored ? "cert NOT verified (accepted)" :
 	    "cert NOT verified";
 }
 
+/* The port the next connect uses, and whether TLS starts at once: the
+ * keys 0 to 3 change it. */
+static void
+bars_port(const struct tui *t, struct bars_seg *g, int brief)
+{
+	if (t->replay.active || t->port <= 0) {
+		return;
+	}
+	snprintf(g->text, sizeof g->text, "port %d%s", t->port,
+	    !t->implicit_tls ? "" : brief ? " TLS" : " implicit TLS");
+}
+
+/* Replay's position, or the session's state. */
+static void
+bars_state(const struct tui *t, struct bars_seg *g, int brief)
+{
+	if (t->replay.active) {
+		snprintf(g->text, sizeof g->text, brief ? "step %zu/%zu" :
+		    "replay step %zu of %zu", t->replay.step + 1,
+		    t->replay.nsteps);
+		return;
+	}
+	ss_strlcpy(g->text, t->busy ? "busy" : ss_state_names[t->state],
+	    sizeof g->text);
+}
+
 /* TLS version and verdict (they matter most; the cipher comes last). */
-static int
-bars_tls(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
-    int x)
+static void
+bars_tls(const struct tui *t, struct bars_seg *g, int brief)
 {
 	const struct ss_tls_summary	*s = NULL;
 	const char			*verdict;
-	enum tui_role			 vrole;
 
 	if (t->dialog != NULL) {
 		s = ss_dialog_tls(t->dialog);
 	}
 	if (s == NULL || !s->established || s->version == NULL) {
 		if (t->state != SS_STATE_IDLE) {
-			x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER,
-			    "  no TLS");
+			ss_strlcpy(g->text, "no TLS", sizeof g->text);
 		}
-		return x;
+		return;
 	}
-	x = tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER, "  %s",
-	    s->version);
-	if ((verdict = bars_verdict(s, &vrole)) != NULL) {
-		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, " ");
-		x = tui_canvas_str(cv, r, x, r->y, vrole, verdict);
+	ss_strlcpy(g->text, s->version, sizeof g->text);
+	if ((verdict = bars_verdict(s, &g->more_role, brief)) != NULL) {
+		ss_strlcpy(g->more, verdict, sizeof g->more);
 	}
-	return x;
 }
 
-/* The cipher, last: the longest and the least needed at a glance. */
-static int
-bars_cipher(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
-    int x)
+/* "2 errors 1 warning": what the findings view would list. */
+static void
+bars_findings(struct tui *t, struct bars_seg *g, int brief)
+{
+	struct ss_buf	b;
+
+	ss_buf_init(&b);
+	tui_findings_counts(t, &b, &g->role, brief);
+	if (b.len > 0) {
+		ss_strlcpy(g->text, b.data, sizeof g->text);
+	}
+	ss_buf_finish(&b);
+}
+
+/* The cipher and the address: the least needed at a glance. */
+static void
+bars_extras(const struct tui *t, struct bars_seg *seg)
 {
 	const struct ss_tls_summary	*s = NULL;
 
 	if (t->dialog != NULL) {
 		s = ss_dialog_tls(t->dialog);
 	}
-	if (s == NULL || !s->established || s->cipher == NULL) {
+	if (s != NULL && s->established && s->cipher != NULL) {
+		ss_strlcpy(seg[BARS_CIPHER].text, s->cipher,
+		    sizeof seg[BARS_CIPHER].text);
+		seg[BARS_CIPHER].wire = 1;
+	}
+	if (t->peer[0] != '\0') {
+		snprintf(seg[BARS_PEER].text, sizeof seg[BARS_PEER].text,
+		    "[%s]", t->peer);
+		seg[BARS_PEER].wire = 1;
+	}
+}
+
+/* Fill every piece, in its full or brief form. */
+static void
+bars_pieces(struct tui *t, struct bars_seg *seg, int brief)
+{
+	int	i;
+
+	memset(seg, 0, BARS_LAST * sizeof *seg);
+	for (i = 0; i < BARS_LAST; i++) {
+		seg[i].role = seg[i].more_role = TUI_ROLE_HEADER;
+	}
+	bars_port(t, &seg[BARS_PORT], brief);
+	bars_state(t, &seg[BARS_STATE], brief);
+	bars_tls(t, &seg[BARS_TLS], brief);
+	bars_findings(t, &seg[BARS_FINDINGS], brief);
+	bars_extras(t, seg);
+}
+
+/* Cells a piece takes with the two blanks before it; 0 when empty. */
+static int
+bars_piece_width(const struct bars_seg *g)
+{
+	int	w;
+
+	if (g->text[0] == '\0') {
+		return 0;
+	}
+	w = 2 + tui_canvas_width(g->text, strlen(g->text));
+	if (g->more[0] != '\0') {
+		w += 1 + tui_canvas_width(g->more, strlen(g->more));
+	}
+	return w;
+}
+
+/* Cells the essential pieces take. */
+static int
+bars_essential_width(const struct bars_seg *seg)
+{
+	int	i, w = 0;
+
+	for (i = 0; i < BARS_ESSENTIAL; i++) {
+		w += bars_piece_width(&seg[i]);
+	}
+	return w;
+}
+
+/* Draw a piece with the blanks before it; returns the x after it. */
+static int
+bars_piece(struct tui_canvas *cv, const struct tui_rect *r, int x,
+    const struct bars_seg *g)
+{
+	if (g->text[0] == '\0') {
 		return x;
 	}
 	x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, "  ");
-	return tui_canvas_wire(cv, r, x, r->y, TUI_ROLE_HEADER, s->cipher,
-	    strlen(s->cipher));
+	if (g->wire) {
+		x = tui_canvas_wire(cv, r, x, r->y, g->role, g->text,
+		    strlen(g->text));
+	} else {
+		x = tui_canvas_str(cv, r, x, r->y, g->role, g->text);
+	}
+	if (g->more[0] != '\0') {
+		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, " ");
+		x = tui_canvas_str(cv, r, x, r->y, g->more_role, g->more);
+	}
+	return x;
 }
 
-/* The target label, cut so the state, the findings and TLS still fit on
- * a narrow terminal (a replay's label is a path, often long). */
+/* The target label without the ":PORT" the session started with: the
+ * port piece shows the port the next connect really uses. */
+static void
+bars_label_text(const struct tui *t, char *out, size_t size)
+{
+	char	 port[16];
+	char	*p, *found = NULL;
+	size_t	 n;
+
+	ss_strlcpy(out, t->cfg != NULL && t->cfg->target_label != NULL ?
+	    t->cfg->target_label : "", size);
+	if (t->replay.active || t->start_port <= 0) {
+		return;
+	}
+	n = (size_t)snprintf(port, sizeof port, ":%d", t->start_port);
+	for (p = strstr(out, port); p != NULL; p = strstr(p + 1, port)) {
+		if (p > out && (p[n] == '\0' || p[n] == ' ')) {
+			found = p;
+		}
+	}
+	if (found != NULL) {
+		memmove(found, found + n, strlen(found + n) + 1);
+	}
+}
+
+/* The target label, cut to the cells the other pieces leave (a replay's
+ * label is a path, often long); returns the x after it. */
 static int
 bars_label(struct tui_canvas *cv, const struct tui_rect *r, int x,
-    const char *label)
+    const char *label, int budget)
 {
 	struct tui_rect	clip = *r;
-	int		budget = r->w / BARS_LABEL_SHARE, w;
+	int		w;
 
-	if (budget < BARS_LABEL_MIN) {
-		budget = BARS_LABEL_MIN;
-	}
 	w = tui_canvas_width(label, strlen(label));
 	clip.x = x;
 	clip.w = w < budget ? w : budget;
+	if (clip.w < 0) {
+		clip.w = 0;
+	}
 	tui_canvas_wire(cv, &clip, x, r->y, TUI_ROLE_HEADER, label,
 	    strlen(label));
 	return x + clip.w;
 }
 
-/* Replay's position, or the session's state. */
-static int
-bars_state(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
-    int x)
-{
-	if (t->replay.active) {
-		return tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER,
-		    "  replay step %zu of %zu", t->replay.step + 1,
-		    t->replay.nsteps);
-	}
-	return tui_canvas_printf(cv, r, x, r->y, TUI_ROLE_HEADER, "  %s",
-	    t->busy ? "busy" : ss_state_names[t->state]);
-}
-
-/* "2 errors 1 warning": what the findings view would list. */
-static int
-bars_findings(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r,
-    int x)
-{
-	struct ss_buf	b;
-	enum tui_role	role;
-
-	ss_buf_init(&b);
-	tui_findings_counts(t, &b, &role);
-	if (b.len > 0) {
-		x = tui_canvas_str(cv, r, x, r->y, TUI_ROLE_HEADER, "  ");
-		x = tui_canvas_str(cv, r, x, r->y, role, b.data);
-	}
-	ss_buf_finish(&b);
-	return x;
-}
-
-/* The header: smtpscope, target, state or replay position, TLS and
- * verdict, findings, cipher, address. */
+/* The header: smtpscope, target, port, state or replay position, TLS and
+ * verdict, findings, then cipher and address when they fit.  When the
+ * terminal is narrow the label is cut first (to BARS_LABEL_MIN), then the
+ * pieces take their brief forms, then the program's name goes. */
 void
 tui_bars_header(struct tui *t, struct tui_canvas *cv)
 {
+	struct bars_seg	 seg[BARS_LAST];
 	struct tui_rect	 r = t->layout.header;
-	const char	*label;
-	int		 x;
+	char		 label[256];
+	int		 x, i, room, labelw, least;
 
 	tui_canvas_fill(cv, &r, TUI_ROLE_HEADER);
 	if (t->busy && r.w > 2) {
@@ -171,18 +302,32 @@ tui_bars_header(struct tui *t, struct tui_canvas *cv)
 		    "%c", spinner_frames[t->spinner % 4]);
 		r.w -= 3;
 	}
-	x = tui_canvas_str(cv, &r, r.x + 1, r.y, TUI_ROLE_HEADER,
-	    "smtpscope  ");
-	label = t->cfg != NULL && t->cfg->target_label != NULL ?
-	    t->cfg->target_label : "";
-	x = bars_label(cv, &r, x, label);
-	x = bars_state(t, cv, &r, x);
-	x = bars_tls(t, cv, &r, x);
-	x = bars_findings(t, cv, &r, x);
-	x = bars_cipher(t, cv, &r, x);
-	if (t->peer[0] != '\0') {
-		tui_canvas_printf(cv, &r, x, r.y, TUI_ROLE_HEADER, "  [%s]",
-		    t->peer);
+	bars_label_text(t, label, sizeof label);
+	labelw = tui_canvas_width(label, strlen(label));
+	least = labelw < BARS_LABEL_MIN ? labelw : BARS_LABEL_MIN;
+	bars_pieces(t, seg, 0);
+	x = r.x + 1 + BARS_NAME_WIDTH;
+	room = r.x + r.w - x - bars_essential_width(seg);
+	if (room < least) {
+		bars_pieces(t, seg, 1);
+		room = r.x + r.w - x - bars_essential_width(seg);
+	}
+	if (room < least) {
+		/* very narrow: no name, and the label gives up more */
+		room += BARS_NAME_WIDTH;
+		x = r.x + 1;
+		least = labelw < BARS_LABEL_TINY ? labelw : BARS_LABEL_TINY;
+	} else {
+		tui_canvas_str(cv, &r, r.x + 1, r.y, TUI_ROLE_HEADER,
+		    BARS_NAME);
+	}
+	x = bars_label(cv, &r, x, label, room > least ? room : least);
+	for (i = 0; i < BARS_LAST; i++) {
+		if (i >= BARS_ESSENTIAL &&
+		    x + bars_piece_width(&seg[i]) > r.x + r.w) {
+			continue;
+		}
+		x = bars_piece(cv, &r, x, &seg[i]);
 	}
 }
 

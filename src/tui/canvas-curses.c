@@ -98,11 +98,14 @@ tui_curses_colors(void)
 	return COLORS > 256 ? 256 : COLORS;
 }
 
-/* Start curses: raw keys, no echo, short Esc delay, the mouse. */
+static SCREEN	*curses_screen;
+
+/* Start curses: raw keys, no echo, short Esc delay, the mouse.  The MX
+ * choice and then the explorer each start it once. */
 int
 tui_curses_init(char **err)
 {
-	if (newterm(NULL, stdout, stdin) == NULL) {
+	if ((curses_screen = newterm(NULL, stdout, stdin)) == NULL) {
 		*err = xstrdup("cannot use this terminal (is TERM set?)");
 		return -1;
 	}
@@ -129,6 +132,10 @@ tui_curses_end(void)
 {
 	curs_set(1);
 	endwin();
+	if (curses_screen != NULL) {
+		delscreen(curses_screen);
+		curses_screen = NULL;
+	}
 }
 
 /* Turn a theme into colour pairs and attributes. */

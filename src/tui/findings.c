@@ -82,10 +82,17 @@ tui_findings_get(struct tui *t)
 	return c->f;
 }
 
-/* "2 errors 1 warning 1 info", in the role of the worst. */
+/* "2 errors 1 warning 1 info" (brief, for a narrow header: "2 err 1 warn
+ * 1 info"), in the role of the worst. */
 void
-tui_findings_counts(struct tui *t, struct ss_buf *b, enum tui_role *role)
+tui_findings_counts(struct tui *t, struct ss_buf *b, enum tui_role *role,
+    int brief)
 {
+	static const char *const brief_names[SS_SEV_LAST] = {
+		[SS_SEV_INFO] = "info",
+		[SS_SEV_WARNING] = "warn",
+		[SS_SEV_ERROR] = "err",
+	};
 	const struct ss_findings	*f;
 	size_t				 n[SS_SEV_LAST] = { 0 }, i;
 	int				 s;
@@ -112,9 +119,15 @@ tui_findings_counts(struct tui *t, struct ss_buf *b, enum tui_role *role)
 		if (n[s] == 0) {
 			continue;
 		}
-		ss_buf_printf(b, "%s%zu %s%s", b->len > 0 ? " " : "", n[s],
-		    s == SS_SEV_INFO ? "info" : ss_severity_names[s],
-		    n[s] > 1 && s != SS_SEV_INFO ? "s" : "");
+		if (brief) {
+			ss_buf_printf(b, "%s%zu %s", b->len > 0 ? " " : "",
+			    n[s], brief_names[s]);
+		} else {
+			ss_buf_printf(b, "%s%zu %s%s", b->len > 0 ? " " : "",
+			    n[s], s == SS_SEV_INFO ? "info" :
+			    ss_severity_names[s],
+			    n[s] > 1 && s != SS_SEV_INFO ? "s" : "");
+		}
 		if (*role == TUI_ROLE_HEADER && s != SS_SEV_INFO) {
 			*role = findings_roles[s];
 		}
@@ -250,7 +263,7 @@ findings_draw(struct tui *t, struct tui_canvas *cv, const struct tui_rect *r)
 
 	tui_canvas_fill(cv, r, TUI_ROLE_NORMAL);
 	ss_buf_init(&b);
-	tui_findings_counts(t, &b, &role);
+	tui_findings_counts(t, &b, &role, 0);
 	c = tui_pane_frame(t, cv, r, "findings", 1, b.len > 0 ? b.data : "");
 	ss_buf_finish(&b);
 	c.x += 1;

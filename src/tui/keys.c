@@ -57,6 +57,7 @@ static const struct tui_binding keys_table[] = {
 	{ '1', "1", TUI_ACT_PORT_25, 0 },
 	{ '2', "2", TUI_ACT_PORT_587, 0 },
 	{ '3', "3", TUI_ACT_PORT_465, 0 },
+	{ '0', "0", TUI_ACT_PORT_START, 0 },
 	{ 'f', "f", TUI_ACT_FINDINGS, 0 },
 	{ 'x', "x", TUI_ACT_EXPLAIN_MODE, 0 },
 	{ 'L', "L", TUI_ACT_LESSON, 0 },

@@ -23,6 +23,8 @@
  *   notes.c          explain mode: a teaching note under each wire line
  *   lesson.c         the lesson view: a paragraph per step
  *   save.c           w: the file name prompt and ss_store_save
+ *   pick.c           tui_pick: choose one of a domain's mail exchangers
+ *                    on a screen of its own before the explorer starts
  *
  * Ownership: struct tui borrows the session, its dialog and transcript; it
  * owns its view state.  Views never free transcript or dialog memory.  In
@@ -283,6 +285,9 @@ void	tui_layout_compute(int cols, int rows, struct tui_layout *);
 	X(PORT_465,	"port 465",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
 	    TUI_WHEN_NEVER,						\
 	    "reconnect on port 465 (submissions, TLS from the first byte)") \
+	X(PORT_START,	"first port",	TUI_WHEN_OFFLINE | TUI_WHEN_READY | \
+	    TUI_WHEN_NEVER,						\
+	    "reconnect on the port smtpscope started with (and its TLS)") \
 	X(EHLO,		"EHLO",		TUI_WHEN_READY,			\
 	    "send EHLO and read the capabilities")			\
 	X(HELO,		"HELO",		TUI_WHEN_READY | TUI_WHEN_NEVER, \
@@ -559,11 +564,21 @@ struct tui {
 	const struct ss_transcript	*transcript;
 	const struct tui_config		*cfg;
 
+	/* Owned: a dialog fed from the transcript when events reached it
+	 * around the session (the CLI's MX notes come before the session
+	 * writes anything), so line and event numbers agree. */
+	struct ss_dialog		*own_dialog;
 	/* A snapshot of the session, so views run without one. */
 	enum ss_state			 state;
 	int				 busy;
 	enum ss_result			 result;
 	char				 peer[128];
+	int				 port;		/* next connect's; 0:
+							   no session */
+	int				 implicit_tls;
+	int				 start_port;	/* the first seen: 0
+							   goes back to it */
+	int				 start_implicit;
 
 	struct tui_theme		 theme;
 	struct tui_layout		 layout;
@@ -728,8 +743,10 @@ size_t	*tui_replay_split(const struct ss_transcript *, size_t upto,
 const struct ss_findings *tui_findings_get(struct tui *);
 /* Is the event evidence of the finding selected in the open view? */
 int	tui_findings_evidence(struct tui *, size_t event);
-/* "2 errors 1 warning" into b; role of the worst. */
-void	tui_findings_counts(struct tui *, struct ss_buf *, enum tui_role *);
+/* "2 errors 1 warning" into b (brief: "2 err 1 warn"); role of the
+ * worst. */
+void	tui_findings_counts(struct tui *, struct ss_buf *, enum tui_role *,
+	    int brief);
 void	tui_findings_free(struct tui *);
 
 /* notes.c: explain mode's note for dialog line i (appended to b, our
@@ -746,5 +763,21 @@ void	tui_save_prompt(struct tui *);
 void	tui_save_to(struct tui *, const char *path);
 /* The default file name: smtpscope-HOST-YYYYMMDD-HHMM.smtpscope. */
 void	tui_save_default_name(const struct tui *, time_t, char *, size_t);
+
+/* pick.c: the state of the mail exchanger choice (items borrowed). */
+#define TUI_PICK_MORE	(-1)	/* no choice yet */
+struct tui_pick {
+	const char		*heading;
+	const char		*why;		/* a paragraph below the list */
+	const char *const	*items;
+	size_t			 n;
+	struct tui_list		 list;
+	char			 status[128];
+};
+void	tui_pick_init(struct tui_pick *, const char *heading, const char *why,
+	    const char *const *items, size_t n);
+/* TUI_PICK_MORE, TUI_PICK_QUIT or the index chosen. */
+int	tui_pick_key(struct tui_pick *, int key);
+void	tui_pick_draw(struct tui_pick *, struct tui_canvas *, int w, int h);
 
 #endif

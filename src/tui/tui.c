@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtpscope/dialog.h"
 #include "smtpscope/session.h"
 #include "smtpscope/util.h"
 
@@ -53,6 +54,8 @@ tui_finish(struct tui *t)
 	tui_prompt_close(t);
 	tui_findings_free(t);
 	tui_replay_end(t);
+	ss_dialog_destroy(t->own_dialog);
+	t->own_dialog = NULL;
 	free(t->rows);
 	free(t->caprows);
 	ss_free_secret(t->auth_user);
@@ -136,6 +139,29 @@ tui_step_finished(struct tui *t)
 	    msg != NULL ? msg : "");
 }
 
+/* The dialog to draw: the session's, unless the transcript holds events
+ * the session did not write (the CLI's notes before the first connect):
+ * the session's dialog never saw those, so its event numbers are behind
+ * and the notes would be missing.  Then the explorer feeds a dialog of
+ * its own from the whole transcript, only the new events each time. */
+static const struct ss_dialog *
+tui_dialog_of(struct tui *t, const struct ss_transcript *tr)
+{
+	const struct ss_dialog	*sd = ss_session_dialog(t->session);
+	size_t			 n = ss_transcript_count(tr), i;
+
+	if (t->own_dialog == NULL && ss_dialog_fed(sd) == n) {
+		return sd;
+	}
+	if (t->own_dialog == NULL) {
+		t->own_dialog = ss_dialog_create();
+	}
+	for (i = ss_dialog_fed(t->own_dialog); i < n; i++) {
+		ss_dialog_feed(t->own_dialog, ss_transcript_get(tr, i));
+	}
+	return t->own_dialog;
+}
+
 /* Take a snapshot of the session and rebuild what changed. */
 void
 tui_sync(struct tui *t)
@@ -146,13 +172,19 @@ tui_sync(struct tui *t)
 	if (t->session == NULL) {
 		return;
 	}
-	t->dialog = ss_session_dialog(t->session);
 	t->transcript = ss_session_transcript(t->session);
+	t->dialog = tui_dialog_of(t, t->transcript);
 	t->state = ss_session_state(t->session);
 	t->busy = ss_session_busy(t->session);
 	t->result = ss_session_result(t->session);
 	peer = ss_session_peer(t->session);
 	ss_strlcpy(t->peer, peer != NULL ? peer : "", sizeof t->peer);
+	t->port = ss_session_port(t->session);
+	t->implicit_tls = ss_session_implicit_tls(t->session);
+	if (t->start_port == 0) {
+		t->start_port = t->port;
+		t->start_implicit = t->implicit_tls;
+	}
 	count = ss_transcript_count(t->transcript);
 	if (count != t->events_seen) {
 		tui_scan_warnings(t);

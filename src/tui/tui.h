@@ -9,6 +9,8 @@
 #ifndef SMTPSCOPE_TUI_H
 #define SMTPSCOPE_TUI_H
 
+#include <stddef.h>
+
 struct ss_session;
 struct ss_transcript;
 
@@ -41,5 +43,18 @@ int	tui_run(struct ss_session *, const struct tui_config *);
  * transcript has no events.
  */
 int	tui_replay(struct ss_transcript *, const struct tui_config *);
+
+/*
+ * Before the explorer: let the user choose one of n items (a domain's mail
+ * exchangers, best first, "10  mx1.example.org") on a screen of its own.
+ * heading goes on the first row, why below the list.  Up/Down or j/k
+ * move, Enter takes the selected item, 1-9 take that one, q or Esc quit.
+ * Returns the index, TUI_PICK_QUIT, or TUI_PICK_NO_TERMINAL when stdin or
+ * stdout is not a terminal (the caller asks some other way).
+ */
+#define TUI_PICK_QUIT		(-2)
+#define TUI_PICK_NO_TERMINAL	(-3)
+int	tui_pick(const char *theme, const char *heading, const char *why,
+	    const char *const *items, size_t n);
 
 #endif

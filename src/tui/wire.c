@@ -415,6 +415,9 @@ wire_marker(const struct tui *t, size_t i, enum tui_role *mrole,
 		} else if (l->kind == SS_KIND_NOTE && l->len >= 7 &&
 		    ss_strncasecmp(l->bytes, "warning", 7) == 0) {
 			*trole = TUI_ROLE_WARNING;
+		} else if (l->kind == SS_KIND_NOTE) {
+			/* the MX lookup, a port change: ours, worth reading */
+			*trole = TUI_ROLE_NOTE;
 		}
 		return "I:";
 	}
