@@ -36,12 +36,13 @@ tui_pick_init(struct tui_pick *p, const char *heading, const char *why,
 	tui_list_set_count(&p->list, n);
 }
 
-/* The list's rows for a screen of h rows: below the heading, above the
- * explanation, the status line and the footer. */
+/* The list's rows at most, for a screen of h rows: below the heading,
+ * above the explanation (two rows at least), the status line and the
+ * footer. */
 static int
 pick_list_height(int h)
 {
-	int	rows = h - PICK_LIST_Y - 4;
+	int	rows = h - PICK_LIST_Y - 5;
 
 	return rows > 1 ? rows : 1;
 }
@@ -126,6 +127,9 @@ tui_pick_draw(struct tui_pick *p, struct tui_canvas *cv, int w, int h)
 	tui_canvas_str(cv, &row, 1, 2, TUI_ROLE_HEADING,
 	    "   #  preference  mail exchanger");
 	list.h = pick_list_height(h);
+	if ((size_t)list.h > p->n) {
+		list.h = (int)p->n;	/* the paragraph right below */
+	}
 	pick_draw_list(p, cv, &list);
 	row.y = list.y + list.h + 1;
 	row.x = 1;

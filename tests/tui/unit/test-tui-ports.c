@@ -5,7 +5,8 @@
  * 1, 2 and 3 retarget the session to 25, 587 and 465 (465 with TLS from
  * the first byte) and connect; 0 goes back to the port smtpscope started
  * with.  The header shows the port the next connect uses; a port nobody
- * listens on is reported in words and the session lives on.  Also: notes
+ * listens on is reported in words and the session lives on.  The MX
+ * choice before the explorer, drawn into the grid.  Also: notes
  * written before the first connect (the MX lookup's) show in the wire pane
  * in the note role, and the header keeps its essential pieces at 80 and
  * 60 columns.
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <curses.h>
 #include <locale.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -365,6 +367,46 @@ test_header_narrow(void **state)
 	}
 }
 
+/* The MX choice: best first and selected, j/Down move, Enter takes the
+ * selection, a digit takes its row, q and Esc leave; names are drawn
+ * escaped (they come from the DNS). */
+static void
+test_pick_keys_and_screen(void **state)
+{
+	static const char *const items[] = {
+		"        10  mx1.example.test",
+		"        20  mx2.example.test",
+		"        30  evil\x1b]0;owned\x07.example.test",
+	};
+	struct tui_pick	 p;
+	struct tui_grid	*g = tui_grid_create(80, 24);
+	int		 x, y;
+
+	(void)state;
+	tui_pick_init(&p, "example.test has 3 mail exchangers", "why",
+	    items, SS_NITEMS(items));
+	tui_pick_draw(&p, tui_grid_canvas(g), 80, 24);
+	y = tui_grid_find(g, "mx1.example.test", &x);
+	assert_int_not_equal(y, -1);
+	assert_int_equal(tui_grid_role(g, x, y), TUI_ROLE_SELECTED);
+	assert_int_not_equal(tui_grid_find(g, "evil\\e]0;owned", NULL), -1);
+	assert_int_equal(tui_grid_find(g, "\x1b", NULL), -1);
+
+	assert_int_equal(tui_pick_key(&p, 'j'), TUI_PICK_MORE);
+	assert_int_equal(tui_pick_key(&p, '\r'), 1);
+	assert_int_equal(tui_pick_key(&p, KEY_DOWN), TUI_PICK_MORE);
+	assert_int_equal(tui_pick_key(&p, KEY_DOWN), TUI_PICK_MORE);
+	assert_int_equal(tui_pick_key(&p, '\r'), 2);	/* stops at the end */
+	assert_int_equal(tui_pick_key(&p, 'k'), TUI_PICK_MORE);
+	assert_int_equal(tui_pick_key(&p, '\r'), 1);
+	assert_int_equal(tui_pick_key(&p, '3'), 2);
+	assert_int_equal(tui_pick_key(&p, '4'), TUI_PICK_MORE);
+	assert_non_null(strstr(p.status, "1 to 3"));
+	assert_int_equal(tui_pick_key(&p, 'q'), TUI_PICK_QUIT);
+	assert_int_equal(tui_pick_key(&p, TUI_KEY_ESC), TUI_PICK_QUIT);
+	tui_grid_destroy(g);
+}
+
 int
 main(void)
 {
@@ -381,6 +423,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_narrow,
 		    setup, teardown),
+		cmocka_unit_test(test_pick_keys_and_screen),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
