@@ -76,6 +76,46 @@ cli_interactive_host(const struct cli_options *o,
 	return rc;
 }
 
+/* Which exchanger to explore: with several, a full-screen choice (the
+ * explorer's keys and theme); without a terminal for it, the question on
+ * stderr.  Returns the index, or -1 when the user quit. */
+static int
+cli_interactive_pick(const struct cli_mx_plan *plan,
+    const struct cli_options *o)
+{
+	static const char why[] = "Senders try the lowest preference "
+	    "first and the others when it does not answer. Each one is a "
+	    "server of its own: STARTTLS, AUTH and certificates may differ "
+	    "between them.";
+	char	**items, *heading;
+	size_t	  i;
+	int	  rc;
+
+	if (plan->list == NULL || plan->n < 2) {
+		return cli_mx_plan_pick(plan);
+	}
+	items = xcalloc(plan->n, sizeof *items);
+	for (i = 0; i < plan->n; i++) {
+		xasprintf(&items[i], "%10u  %s%s%s%s", plan->list[i].preference,
+		    plan->list[i].host, plan->list[i].address[0] != '\0' ?
+		    " (" : "", plan->list[i].address,
+		    plan->list[i].address[0] != '\0' ? ")" : "");
+	}
+	xasprintf(&heading, "%s has %zu mail exchangers: explore which one?",
+	    o->target, plan->n);
+	rc = tui_pick(o->theme, heading, why, (const char *const *)items,
+	    plan->n);
+	for (i = 0; i < plan->n; i++) {
+		free(items[i]);
+	}
+	free(items);
+	free(heading);
+	if (rc == TUI_PICK_NO_TERMINAL) {
+		return cli_mx_plan_pick(plan);
+	}
+	return rc >= 0 ? rc : -1;
+}
+
 /* The explorer on TARGET, or on the MX host of its domain the user
  * picks (--mx). */
 static int
@@ -86,7 +126,7 @@ cli_interactive(const struct cli_options *o)
 	int			 i, rc = CLI_EXIT_OK;
 
 	cli_mx_plan_init(&plan, o);
-	if ((i = cli_mx_plan_pick(&plan)) >= 0) {
+	if ((i = cli_interactive_pick(&plan, o)) >= 0) {
 		cli_mx_plan_options(&plan, o, (size_t)i, &host);
 		rc = cli_interactive_host(&host, &plan, (size_t)i);
 	}
