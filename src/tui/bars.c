@@ -12,6 +12,7 @@
 #include "tui-int.h"
 
 #define BARS_LABEL_MIN		12	/* cells the label keeps when narrow */
+#define BARS_LABEL_BRIEF	8	/* ... with the brief pieces */
 #define BARS_LABEL_TINY		4	/* ... when very narrow */
 #define BARS_NAME		"smtpscope  "
 #define BARS_NAME_WIDTH		11
@@ -82,7 +83,7 @@ bars_verdict(const struct ss_tls_summary *s, enum tui_role *role, int brief)
 	}
 	*role = TUI_ROLE_ERROR;
 	if (brief) {
-		return s->verify_ignored ? "NOT verified, accepted" :
+		return s->verify_ignored ? "unverified, accepted" :
 		    "NOT verified";
 	}
 	return s->verify_ignored ? "cert NOT verified (accepted)" :
@@ -97,8 +98,8 @@ bars_port(const struct tui *t, struct bars_seg *g, int brief)
 	if (t->replay.active || t->port <= 0) {
 		return;
 	}
-	snprintf(g->text, sizeof g->text, "port %d%s", t->port,
-	    !t->implicit_tls ? "" : brief ? " TLS" : " implicit TLS");
+	snprintf(g->text, sizeof g->text, "%s%d%s", brief ? ":" : "port ",
+	    t->port, !t->implicit_tls ? "" : brief ? " TLS" : " implicit TLS");
 }
 
 /* Replay's position, or the session's state. */
@@ -311,6 +312,7 @@ tui_bars_header(struct tui *t, struct tui_canvas *cv)
 	if (room < least) {
 		bars_pieces(t, seg, 1);
 		room = r.x + r.w - x - bars_essential_width(seg);
+		least = labelw < BARS_LABEL_BRIEF ? labelw : BARS_LABEL_BRIEF;
 	}
 	if (room < least) {
 		/* very narrow: no name, and the label gives up more */

@@ -15,6 +15,7 @@
 #include "tui-int.h"
 
 #define KEYWORD_WIDTH	16
+#define COMPARE_NO_EHLO_WIDTH	23	/* the long "no EHLO" note fits */
 
 /* The columns: x of each phase and its width. */
 struct compare_cols {
@@ -134,7 +135,8 @@ compare_greetings(struct tui *t, struct tui_canvas *cv,
 			    caps->greeting, strlen(caps->greeting));
 		} else {
 			tui_canvas_str(cv, &clip, c->x[p], y, TUI_ROLE_ABSENT,
-			    "(no EHLO in this phase)");
+			    clip.w >= COMPARE_NO_EHLO_WIDTH ?
+			    "(no EHLO in this phase)" : "(no EHLO)");
 		}
 	}
 }

@@ -94,8 +94,9 @@ tui_save_to(struct tui *t, const char *path)
 		return;
 	}
 	full = realpath(path, NULL);
-	tui_set_status(t, TUI_ROLE_OK, "saved %zu events to %s (mode 0600; "
-	    "smtpscope --replay FILE opens it)", ss_transcript_count(tr),
-	    full != NULL ? full : path);
+	/* The path first: on a narrow terminal the rest may be cut. */
+	tui_set_status(t, TUI_ROLE_OK, "saved to %s (mode 0600, %zu events; "
+	    "smtpscope --replay FILE opens it)", full != NULL ? full : path,
+	    ss_transcript_count(tr));
 	free(full);
 }

@@ -332,7 +332,7 @@ test_header_narrow(void **state)
 	struct fixture	*f = *state;
 	static const int cols[] = { 80, 60 };
 	struct tui_grid	*g;
-	char		*row;
+	char		*row, port[32];
 	size_t		 i;
 
 	f->cfg.target_label = "a-rather-long-mail-exchanger.example.org:25";
@@ -355,7 +355,9 @@ test_header_narrow(void **state)
 		assert_true(cols[i] < 80 || strstr(row, "smtpscope") != NULL);
 		assert_non_null(strstr(row, cols[i] < 80 ? "a-ra" :
 		    "a-rather-lo"));
-		assert_non_null(strstr(row, "port "));
+		snprintf(port, sizeof port, "%s%d ", cols[i] < 80 ? ":" :
+		    "port ", f->demo_port);
+		assert_non_null(strstr(row, port));
 		assert_non_null(strstr(row, "ready"));
 		assert_non_null(strstr(row, "TLSv1.2"));
 		assert_non_null(strstr(row, "verified"));
