@@ -16,6 +16,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1097,7 +1100,7 @@ ss_demo_accept(struct ss_demo *d)
 	struct sockaddr_storage	 ss;
 	struct ss_demo_client	*c;
 	socklen_t		 len;
-	int			 fd, i;
+	int			 fd, i, one = 1;
 
 	for (i = 0; i < SS_DEMO_ACCEPT_BURST; i++) {
 		len = sizeof(ss);
@@ -1105,6 +1108,11 @@ ss_demo_accept(struct ss_demo *d)
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1)
 			return;
+		/* Replies and handshake records go out in several small
+		 * writes; with Nagle each waits for the client's delayed
+		 * ACK (40 ms on Linux), three times per STARTTLS. */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
 		if (d->nclients >= (size_t)d->max_clients) {
 			ss_demo_turn_away(d, fd);
 			continue;
