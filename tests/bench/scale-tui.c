@@ -5,7 +5,7 @@
  *	scale-tui FILE
  *
  * Run it under valgrind --tool=callgrind --toggle-collect=bench_scroll (or
- * bench_replay_back) to count the instructions of exactly one step, at a
+ * bench_replay_back, bench_replay_fwd) to count the instructions of exactly one step, at a
  * thousand and at a million events (bench-scale.sh does).
  */
 
@@ -30,6 +30,14 @@ __attribute__((noinline)) void
 bench_replay_back(struct tui *t, struct tui_grid *g)
 {
 	tui_do(t, TUI_ACT_STEP_PREV);
+	tui_draw(t, tui_grid_canvas(g));
+}
+
+/* One replay step forwards, and the frame it draws. */
+__attribute__((noinline)) void
+bench_replay_fwd(struct tui *t, struct tui_grid *g)
+{
+	tui_do(t, TUI_ACT_STEP_NEXT);
 	tui_draw(t, tui_grid_canvas(g));
 }
 
@@ -62,6 +70,7 @@ main(int argc, char **argv)
 	tui_draw(&t, tui_grid_canvas(g));
 	bench_scroll(&t, g);
 	bench_replay_back(&t, g);
+	bench_replay_fwd(&t, g);
 	tui_grid_destroy(g);
 	tui_finish(&t);
 	ss_transcript_destroy(tr);
