@@ -300,7 +300,6 @@ bench_load(const char *path)
 	size_t			 n, k, fed;
 	double			 t0;
 
-	bench_print_rss("start");
 	t0 = bench_now();
 	if ((t = ss_store_load(path, SS_IMPORT_FORMAT_LAST, &err)) == NULL) {
 		fprintf(stderr, "bench-scale: %s\n", err);
