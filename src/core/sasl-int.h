@@ -74,7 +74,32 @@ int	sasl_scram_step(struct ss_sasl *, const unsigned char *, size_t,
 int	sasl_scram_finish(struct ss_sasl *, char **);
 int	sasl_scram_describe(int, const unsigned char *, size_t,
 	    struct ss_buf *);
+
+#define SCRAM_HASH_MAX		32
+#define SCRAM_ATTR_MAX		16
+
+/* One hash function's helpers and size (SCRAM's H, HMAC and Hi). */
+struct sasl_scram_hash {
+	const char	*name;
+	size_t		 len;
+	int		(*hash)(const void *, size_t, unsigned char *);
+	int		(*hmac)(const void *, size_t, const void *, size_t,
+			    unsigned char *);
+	int		(*pbkdf2)(const void *, size_t, const void *, size_t,
+			    unsigned int, unsigned char *, size_t);
+};
 extern const struct sasl_scram_hash sasl_scram_sha1, sasl_scram_sha256;
+
+/* One "a=value" attribute of a SCRAM message. */
+struct scram_attr {
+	char		 name;
+	const char	*value;
+	size_t		 len;
+};
+/* Split a message into at most SCRAM_ATTR_MAX attributes; -1 and *err
+ * when a field is not letter=value. */
+int	sasl_scram_attrs(const char *, size_t, struct scram_attr *, size_t *,
+	    char **);
 
 int	sasl_xoauth2_initial(struct ss_sasl *, struct ss_buf *, char **);
 int	sasl_oauthbearer_initial(struct ss_sasl *, struct ss_buf *, char **);

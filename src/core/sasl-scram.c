@@ -20,24 +20,11 @@
 #include "sasl-crypto.h"
 #include "sasl-int.h"
 
-#define SCRAM_HASH_MAX		32
 /* Fewer iterations than RFC 7677 asks for deserve a note. */
 #define SCRAM_ITER_ADVISED	4096
 /* More would let a hostile server make the client spin for minutes. */
 #define SCRAM_ITER_MAX		1000000
-#define SCRAM_ATTR_MAX		16
 #define SCRAM_SALT_MAX		256
-
-/* One hash function's helpers and size. */
-struct sasl_scram_hash {
-	const char	*name;
-	size_t		 len;
-	int		(*hash)(const void *, size_t, unsigned char *);
-	int		(*hmac)(const void *, size_t, const void *, size_t,
-			    unsigned char *);
-	int		(*pbkdf2)(const void *, size_t, const void *, size_t,
-			    unsigned int, unsigned char *, size_t);
-};
 
 /* Where an exchange stands. */
 enum scram_phase {
@@ -52,13 +39,6 @@ struct scram_state {
 	char			 gs2[64];	/* "n,,", "p=tls-exporter,," */
 	char			 first_bare[1024];
 	unsigned char		 server_sig[SCRAM_HASH_MAX];
-};
-
-/* One "a=value" attribute of a SCRAM message. */
-struct scram_attr {
-	char		 name;
-	const char	*value;
-	size_t		 len;
 };
 
 /* Uniform wrappers over tls.h's helpers. */
@@ -114,8 +94,8 @@ const struct sasl_scram_hash sasl_scram_sha256 = {
  * Split a message into its attributes.  Every attribute is one letter,
  * "=", and a value without commas; -1 and *err otherwise.
  */
-static int
-scram_attrs(const char *msg, size_t len, struct scram_attr *out,
+int
+sasl_scram_attrs(const char *msg, size_t len, struct scram_attr *out,
     size_t *n, char **err)
 {
 	const char	*p = msg, *end = msg + len, *comma;
@@ -201,7 +181,7 @@ scram_parse_first(const char *msg, size_t len, struct scram_first *f,
 
 	memset(f, 0, sizeof *f);
 	ss_buf_init(&f->salt);
-	if (scram_attrs(msg, len, a, &n, err) != 0)
+	if (sasl_scram_attrs(msg, len, a, &n, err) != 0)
 		return -1;
 	if (n > 0 && a[0].name == 'm') {
 		*err = xstrdup("the server demands a SCRAM extension (m=) "
@@ -454,7 +434,7 @@ scram_answer_final(struct ss_sasl *s, struct scram_state *st,
 	size_t				 n;
 	int				 ok;
 
-	if (scram_attrs((const char *)chal, len, a, &n, err) != 0)
+	if (sasl_scram_attrs((const char *)chal, len, a, &n, err) != 0)
 		return -1;
 	if (n > 0 && a[0].name == 'e') {
 		st->phase = SCRAM_REFUSED;
@@ -569,7 +549,7 @@ scram_describe_client_first(const char *msg, size_t len, struct ss_buf *b)
 
 	if ((c1 = memchr(msg, ',', len)) == NULL ||
 	    (c2 = memchr(c1 + 1, ',', msg + len - c1 - 1)) == NULL ||
-	    scram_attrs(c2 + 1, msg + len - c2 - 1, a, &n, &err) != 0) {
+	    sasl_scram_attrs(c2 + 1, msg + len - c2 - 1, a, &n, &err) != 0) {
 		free(err);
 		return 0;
 	}
@@ -647,7 +627,7 @@ sasl_scram_describe(int from_server, const unsigned char *raw, size_t len,
 
 	if (!from_server && (msg[0] == 'n' || msg[0] == 'y' || msg[0] == 'p'))
 		return scram_describe_client_first(msg, len, b);
-	if (scram_attrs(msg, len, a, &n, &err) != 0 || n == 0) {
+	if (sasl_scram_attrs(msg, len, a, &n, &err) != 0 || n == 0) {
 		free(err);
 		return 0;
 	}
