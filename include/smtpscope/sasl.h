@@ -130,6 +130,26 @@ void	 ss_sasl_oauth_error_explain(const struct ss_sasl_oauth_error *,
 	    struct ss_buf *);
 
 /*
+ * The last AUTH exchange of a dialog in words, for the reports: each SASL
+ * message a mechanism can explain (ss_sasl_describe), the OAuth error
+ * object if the server sent one, and the client's verdict record (kind
+ * "sasl").  init fills caller storage; finish frees what it holds.
+ */
+struct ss_dialog;
+struct ss_transcript;
+struct ss_sasl_summary {
+	char				 mech[32];	/* "" if no AUTH */
+	char				 verdict[160];	/* "" if none */
+	int				 has_error;
+	struct ss_sasl_oauth_error	 error;
+	char				**notes;	/* "server: ...", escaped */
+	size_t				 nnotes;
+};
+void	 ss_sasl_summary_init(struct ss_sasl_summary *,
+	    const struct ss_dialog *, const struct ss_transcript *);
+void	 ss_sasl_summary_finish(struct ss_sasl_summary *);
+
+/*
  * SASLprep (RFC 4013) of a UTF-8 string; stored is set for identities
  * (unassigned code points refused), clear for passwords (a query string,
  * RFC 5802 2.2).  0 and *out (caller wipes and frees), or -1 and *err.

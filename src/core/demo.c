@@ -1513,6 +1513,22 @@ ss_demo_password(const struct ss_demo *d)
 	return SS_DEMO_PASSWORD;
 }
 
+/* The one bearer token the demo accepts (XOAUTH2, OAUTHBEARER). */
+const char *
+ss_demo_token(const struct ss_demo *d)
+{
+	(void)d;
+	return DEMO_SASL_TOKEN;
+}
+
+/* Does the profile offer this AUTH mechanism (after TLS)? */
+int
+ss_demo_offers(const struct ss_demo *d, const char *mech)
+{
+	return d->profile->mechanisms != NULL &&
+	    ss_demo_word_in(d->profile->mechanisms, mech);
+}
+
 /* The profile being served. */
 const struct ss_demo_profile *
 ss_demo_profile(const struct ss_demo *d)
