@@ -41,11 +41,11 @@ static const char *const ehlo_cram_tls[] = {
 /* A provider of today: SCRAM, passwords and OAuth, after STARTTLS. */
 static const char *const ehlo_modern_tls[] = {
 	"SIZE 52428800", "8BITMIME", "PIPELINING",
-	"AUTH SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN XOAUTH2 OAUTHBEARER", "HELP",
-	NULL
+	"AUTH SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN XOAUTH2 "
+	"OAUTHBEARER", "HELP", NULL
 };
-#define SS_DEMO_MODERN_MECHS \
-	"SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN XOAUTH2 OAUTHBEARER"
+#define SS_DEMO_MODERN_MECHS "SCRAM-SHA-256-PLUS SCRAM-SHA-256 " \
+	"SCRAM-SHA-1 PLAIN LOGIN XOAUTH2 OAUTHBEARER"
 /* Microsoft 365's submission service (smtp.office365.com:587). */
 static const char *const ehlo_m365_plain[] = {
 	"SIZE 157286400", "PIPELINING", "ENHANCEDSTATUSCODES", "STARTTLS",
@@ -167,8 +167,8 @@ static const struct ss_demo_profile ss_demo_profiles[] = {
 	},
 	{
 		.name = "old-tls",
-		.summary = "speaks TLS 1.0 at most, which clients refuse by "
-		    "default (see --tls-min)",
+		.summary = "speaks TLS 1.2 at most, no TLS 1.3 (which "
+		    "--tls-min 1.3 refuses)",
 		.banner = SS_DEMO_BANNER,
 		.ehlo_plain = ehlo_exim_plain,
 		.ehlo_tls = ehlo_exim_tls,
@@ -239,8 +239,8 @@ static const struct ss_demo_profile ss_demo_profiles[] = {
 	},
 	{
 		.name = "modern-auth",
-		.summary = "SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, LOGIN, XOAUTH2 "
-		    "and OAUTHBEARER after STARTTLS (doc/auth.md)",
+		.summary = "SCRAM-SHA-256(-PLUS), SCRAM-SHA-1, PLAIN, LOGIN, "
+		    "XOAUTH2 and OAUTHBEARER after STARTTLS (doc/auth.md)",
 		.banner = SS_DEMO_BANNER,
 		.ehlo_plain = ehlo_exim_plain,
 		.ehlo_tls = ehlo_modern_tls,

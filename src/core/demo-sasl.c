@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtpscope/tls.h"
 #include "smtpscope/util.h"
 
 #include "demo-sasl.h"
-#include "sasl-crypto.h"
 #include "sasl-int.h"
 
 #define DEMO_SCRAM_ITERATIONS	4096
@@ -43,6 +43,7 @@ static demo_sasl_fn demo_scram_first, demo_xoauth2_first,
     demo_oauthbearer_first;
 
 static const struct demo_sasl_mech demo_sasl_mechs[] = {
+	{ "SCRAM-SHA-256-PLUS", &sasl_scram_sha256, NULL, demo_scram_first },
 	{ "SCRAM-SHA-256", &sasl_scram_sha256, NULL, demo_scram_first },
 	{ "SCRAM-SHA-1", &sasl_scram_sha1, NULL, demo_scram_first },
 	{ "XOAUTH2", NULL, DEMO_XOAUTH2_ERROR, demo_xoauth2_first },
@@ -110,6 +111,27 @@ demo_nonce(struct ss_buf *b)
 	ss_base64_encode(b, raw, sizeof raw);
 }
 
+/*
+ * The GS2 header's channel-binding flag against the mechanism: -PLUS
+ * needs "p=tls-exporter" and the exporter bytes; the others take "n", or
+ * "y" only when -PLUS is not advertised (else a downgrade, RFC 5802 6).
+ */
+static int
+demo_scram_gs2(const struct demo_sasl *st, const struct ss_buf *msg)
+{
+	static const char	 p[] = "p=tls-exporter,";
+	int			 plus = strstr(st->mech->name, "-PLUS") != NULL;
+
+	if (msg->len < 3)
+		return -1;
+	if (plus)
+		return st->cb_len > 0 && msg->len > sizeof p - 1 &&
+		    memcmp(msg->data, p, sizeof p - 1) == 0 ? 0 : -1;
+	if (msg->data[0] == 'y')
+		return st->plus_offered ? -1 : 0;
+	return msg->data[0] == 'n' ? 0 : -1;
+}
+
 /* client-first: keep it, answer with nonce, salt and iterations. */
 static enum demo_sasl_outcome
 demo_scram_first(struct demo_sasl *st, const struct ss_buf *msg,
@@ -123,7 +145,7 @@ demo_scram_first(struct demo_sasl *st, const struct ss_buf *msg,
 	size_t			 n;
 	char			*err = NULL;
 
-	if (msg->len < 3 || (msg->data[0] != 'n' && msg->data[0] != 'y') ||
+	if (demo_scram_gs2(st, msg) != 0 ||
 	    (c1 = memchr(msg->data, ',', msg->len)) == NULL ||
 	    (c2 = memchr(c1 + 1, ',', end - c1 - 1)) == NULL ||
 	    (size_t)(c2 + 1 - msg->data) >= sizeof st->gs2 ||
@@ -133,7 +155,7 @@ demo_scram_first(struct demo_sasl *st, const struct ss_buf *msg,
 	    (nonce = demo_attr(a, n, 'r')) == NULL || nonce->len > 64) {
 		free(err);
 		return demo_sasl_bad(out, "not a SCRAM client-first message "
-		    "this server takes (no channel binding here)");
+		    "this server takes");
 	}
 	memcpy(st->gs2, msg->data, c2 + 1 - msg->data);
 	memcpy(st->first_bare, c2 + 1, end - c2 - 1);
@@ -185,7 +207,7 @@ demo_scram_check(struct demo_sasl *st, const struct ss_buf *salt,
 	size_t				 i;
 	int				 ok;
 
-	if (!SASL_CRYPTO_READY || proof->len != h->len ||
+	if (proof->len != h->len ||
 	    h->pbkdf2(DEMO_SASL_PASSWORD, strlen(DEMO_SASL_PASSWORD),
 	    salt->data, salt->len, DEMO_SCRAM_ITERATIONS, salted,
 	    h->len) != 0 ||
@@ -203,6 +225,18 @@ demo_scram_check(struct demo_sasl *st, const struct ss_buf *salt,
 	ss_wipe(ck, sizeof ck);
 	ss_wipe(sk, sizeof sk);
 	return ok;
+}
+
+/* c=: the GS2 header again, then for -PLUS the exporter bytes. */
+static int
+demo_scram_binding_ok(const struct demo_sasl *st, const struct ss_buf *cb)
+{
+	size_t	 glen = strlen(st->gs2);
+	size_t	 want = glen + (strstr(st->mech->name, "-PLUS") != NULL ?
+		    st->cb_len : 0);
+
+	return cb->len == want && memcmp(cb->data, st->gs2, glen) == 0 &&
+	    memcmp(cb->data + glen, st->cb, want - glen) == 0;
 }
 
 /* client-final: check binding, nonce and proof; prove ourselves. */
@@ -234,7 +268,7 @@ demo_scram_final(struct demo_sasl *st, const struct ss_buf *msg,
 	}
 	p = &a[n - 1];
 	ok = ss_base64_decode(&cb, c->value, c->len) == 0 &&
-	    cb.len == strlen(st->gs2) && memcmp(cb.data, st->gs2, cb.len) == 0 &&
+	    demo_scram_binding_ok(st, &cb) &&
 	    r->len == nonce->len && memcmp(r->value, nonce->value, r->len) == 0 &&
 	    ss_base64_decode(&proof, p->value, p->len) == 0;
 	ss_buf_printf(&auth, "%s,%s,", st->first_bare, st->server_first);
@@ -349,12 +383,18 @@ demo_sasl_answer(struct demo_sasl *st, const char *line, struct ss_buf *out)
 /* Begin an exchange; with no initial response ask for one. */
 enum demo_sasl_outcome
 demo_sasl_start(struct demo_sasl *st, const char *mech,
-    enum demo_scram_proof proof, const char *initial, struct ss_buf *out)
+    const struct demo_sasl_conn *conn, const char *initial,
+    struct ss_buf *out)
 {
 	memset(st, 0, sizeof *st);
 	if ((st->mech = demo_sasl_find(mech)) == NULL)
 		return demo_sasl_bad(out, "mechanism not served");
-	st->proof = proof;
+	st->proof = conn->proof;
+	st->plus_offered = conn->plus_offered;
+	if (conn->cb != NULL && conn->cb_len <= sizeof st->cb) {
+		memcpy(st->cb, conn->cb, conn->cb_len);
+		st->cb_len = conn->cb_len;
+	}
 	if (*initial == '\0') {
 		ss_buf_adds(out, "334 ");
 		return DEMO_SASL_CONTINUE;

@@ -31,9 +31,22 @@ enum demo_sasl_outcome {
 	DEMO_SASL_BAD		/* the reply given is a 501 */
 };
 
+/* What the connection lends an exchange: TLS exporter bytes (RFC 9266)
+ * for -PLUS, and whether -PLUS is advertised (a "y" client is then
+ * refused: someone stripped it from the EHLO reply, RFC 5802 6). */
+struct demo_sasl_conn {
+	enum demo_scram_proof	 proof;
+	const unsigned char	*cb;
+	size_t			 cb_len;
+	int			 plus_offered;
+};
+
 struct demo_sasl {
 	const struct demo_sasl_mech *mech;
 	enum demo_scram_proof	 proof;
+	unsigned char		 cb[32];
+	size_t			 cb_len;
+	int			 plus_offered;
 	int			 step;
 	int			 token_ok;
 	char			 gs2[32];
@@ -46,7 +59,8 @@ struct demo_sasl {
 int	demo_sasl_serves(const char *mech);
 /* Begin with the initial response ("" if none); the reply goes to out. */
 enum demo_sasl_outcome demo_sasl_start(struct demo_sasl *, const char *mech,
-	    enum demo_scram_proof, const char *initial, struct ss_buf *out);
+	    const struct demo_sasl_conn *, const char *initial,
+	    struct ss_buf *out);
 /* One client line of the exchange. */
 enum demo_sasl_outcome demo_sasl_answer(struct demo_sasl *, const char *,
 	    struct ss_buf *out);

@@ -548,12 +548,24 @@ static void
 ss_demo_sasl_start(struct ss_demo *d, struct ss_demo_client *c,
     const char *initial)
 {
-	struct ss_buf	 reply;
+	struct demo_sasl_conn	 conn;
+	struct ss_buf		 reply;
+	unsigned char		 cb[32];
 
+	memset(&conn, 0, sizeof conn);
+	conn.proof = d->profile->scram_proof;
+	conn.plus_offered = ss_demo_offers(d, "SCRAM-SHA-256-PLUS");
+	if (c->tls != NULL && strcmp(ss_tls_version_str(c->tls),
+	    "TLSv1.3") == 0 && ss_tls_export_keying_material(c->tls,
+	    "EXPORTER-Channel-Binding", "", sizeof cb, cb) == 0) {
+		conn.cb = cb;
+		conn.cb_len = sizeof cb;
+	}
 	ss_buf_init(&reply);
 	ss_demo_sasl_outcome(d, c, demo_sasl_start(&c->sasl, c->mech->name,
-	    d->profile->scram_proof, initial, &reply), &reply);
+	    &conn, initial, &reply), &reply);
 	ss_buf_finish(&reply);
+	ss_wipe(cb, sizeof cb);
 }
 
 /* The next line of such an exchange. */
@@ -573,6 +585,7 @@ static const struct ss_demo_mech ss_demo_mechs[] = {
 	{ "PLAIN", 1, ss_demo_plain_start, ss_demo_plain_answer },
 	{ "LOGIN", 1, ss_demo_login_start, ss_demo_login_answer },
 	{ "CRAM-MD5", 0, ss_demo_cram_start, ss_demo_cram_answer },
+	{ "SCRAM-SHA-256-PLUS", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
 	{ "SCRAM-SHA-256", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
 	{ "SCRAM-SHA-1", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
 	{ "XOAUTH2", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
@@ -1350,7 +1363,7 @@ ss_demo_tls_setup(struct ss_demo *d, char **err)
 	tc.kind = d->profile->cert;
 	tc.hostname = SS_DEMO_HOST;
 	tc.ips = ips;
-	tc.max_version = d->profile->legacy_tls ? SS_TLS_1_0 : SS_TLS_1_2;
+	tc.max_version = d->profile->legacy_tls ? SS_TLS_1_2 : SS_TLS_ANY;
 	if ((d->tls = ss_tls_server_create(&tc, err)) == NULL)
 		return -1;
 	return 0;

@@ -26,9 +26,9 @@
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
 #include "smtpscope/text.h"
+#include "smtpscope/tls.h"
 #include "smtpscope/util.h"
 
-#include "sasl-crypto.h"
 
 #define SESSION_READ_SIZE	16384
 #define SESSION_DEFAULT_TIMEOUT	30000
@@ -899,9 +899,10 @@ session_auth_challenge(struct ss_session *s, const struct ss_reply *r)
 	    &secret, &err) == -1) {
 		ss_buf_finish(&resp);
 		session_send_line(s, "*", 1, 0, 0);
-		session_finish(s, SS_RESULT_PROTOCOL, 334, "cannot answer the "
-		    "server's challenge (%s); sent \"*\" to cancel AUTH",
-		    err != NULL ? err : "mechanism not spoken by smtpscope");
+		session_finish(s, SS_RESULT_PROTOCOL, 334, "AUTH %s stopped at "
+		    "the server's challenge: %s; sent \"*\" to cancel it",
+		    s->sasl != NULL ? ss_sasl_mech(s->sasl) : "",
+		    err != NULL ? err : "a mechanism smtpscope does not speak");
 		free(err);
 		return;
 	}
@@ -1230,9 +1231,8 @@ session_sasl_create(struct ss_session *s, const char *mech, char **err)
 	p.port = s->port;
 	p.server_plus = caps != NULL &&
 	    ss_caps_has_auth(caps, "SCRAM-SHA-256-PLUS");
-	if (session_tls13(s) && ss_tls_export_keying_material != NULL &&
-	    ss_tls_export_keying_material(s->tls,
-	    SS_SASL_TLS_EXPORTER_LABEL, NULL, 0, cb, sizeof cb) == 0) {
+	if (session_tls13(s) && ss_tls_export_keying_material(s->tls,
+	    SS_SASL_TLS_EXPORTER_LABEL, "", sizeof cb, cb) == 0) {
 		p.cb_data = cb;
 		p.cb_len = sizeof cb;
 	}
