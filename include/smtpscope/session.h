@@ -96,7 +96,11 @@ struct ss_session_config {
 	const char	*mail_from;	/* default "<smtpscope@example.org>" */
 	const char	*rcpt_to;	/* default "<postmaster@HOST>" */
 	const char	*data_body;	/* the test message; a default exists */
-	size_t		 max_transcript; /* bytes; default 64 MiB */
+	size_t		 max_memory;	/* bytes the transcript and the dialog
+					   may hold; default 16 MiB: past it
+					   the connection is closed and no
+					   new one is opened (doc/hostile-
+					   peer.md) */
 };
 
 struct ss_session;
