@@ -31,7 +31,6 @@
 
 #define SESSION_READ_SIZE	16384
 #define SESSION_DEFAULT_TIMEOUT	30000
-#define SESSION_DEFAULT_MAX	(16u * 1024 * 1024)
 
 const char *const ss_step_names[SS_STEP_LAST] = {
 	"connect", "ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data",
@@ -108,6 +107,7 @@ struct ss_session {
 	struct ss_dialog	*dialog;
 	uint64_t		 t0;
 	struct ss_flood		 flood;		/* what reaches the transcript */
+	size_t			 client_memory;	/* of it, for the client's bytes */
 
 	enum ss_state		 state;
 	int			 fd;
@@ -161,16 +161,30 @@ session_t(const struct ss_session *s)
 	return ss_now_us() - s->t0;
 }
 
+/* Memory the session's transcript and dialog hold. */
+static size_t
+session_memory(const struct ss_session *s)
+{
+	return ss_transcript_memory(s->transcript) +
+	    ss_dialog_memory(s->dialog);
+}
+
 /* Append an event as it is and let the dialog learn from it. */
 static void
 session_append(struct ss_session *s, enum ss_dir dir, enum ss_kind kind,
     unsigned flags, const void *p, size_t len)
 {
-	size_t	i;
+	size_t	i, before = 0;
 
+	if (dir == SS_DIR_CLIENT) {
+		before = session_memory(s);
+	}
 	i = ss_transcript_append(s->transcript, session_t(s), dir, kind, flags,
 	    p, len);
 	ss_dialog_feed(s->dialog, ss_transcript_get(s->transcript, i));
+	if (dir == SS_DIR_CLIENT) {
+		s->client_memory += session_memory(s) - before;
+	}
 }
 
 /* The flood gate let server bytes through: one S event. */
@@ -227,12 +241,12 @@ session_record(struct ss_session *s, enum ss_dir dir, enum ss_kind kind,
 	session_append(s, dir, kind, flags, p, len);
 }
 
-/* Memory the session's transcript and dialog hold. */
+/* Memory the session's transcript and dialog hold, for what the server
+ * sent (what the client's own bytes took is counted apart). */
 static size_t
-session_memory(const struct ss_session *s)
+session_server_memory(const struct ss_session *s)
 {
-	return ss_transcript_memory(s->transcript) +
-	    ss_dialog_memory(s->dialog);
+	return session_memory(s) - s->client_memory;
 }
 
 /* Append a formatted record (T or I). */
@@ -325,7 +339,7 @@ ss_session_create(const struct ss_session_config *cfg, char **err)
 	s->rcpt_to = session_dup(cfg->rcpt_to);
 	s->data_body = session_dup(cfg->data_body);
 	s->max_memory = cfg->max_memory > 0 ?
-	    cfg->max_memory : SESSION_DEFAULT_MAX;
+	    cfg->max_memory : SS_SESSION_MEMORY;
 	ss_flood_init(&s->flood);
 	s->transcript = ss_transcript_create();
 	s->dialog = ss_dialog_create();
@@ -1095,12 +1109,13 @@ session_check_reply(struct ss_session *s)
 static void
 session_over_bound(struct ss_session *s)
 {
-	char	why[200];
-
-	snprintf(why, sizeof(why), "the session reached its memory bound "
-	    "(%zu MiB of transcript and dialog); connection closed, and what "
-	    "the server sent after this was not read", s->max_memory >> 20);
-	session_dropped(s, why);
+	session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "warning: the session "
+	    "reached its memory bound (%zu MiB of transcript and dialog for "
+	    "what the server sent): connection closed; what the server sent "
+	    "after this was not read, and no new connection opens (save the "
+	    "session and start another)", s->max_memory >> 20);
+	session_dropped(s, "connection closed: the session's memory bound was "
+	    "reached");
 }
 
 /* Read once (and drain TLS); record what came. */
@@ -1141,7 +1156,7 @@ session_read(struct ss_session *s)
 		}
 		session_flood_out(s, &out);
 		ss_flood_feed(&s->flood, buf, (size_t)n, session_t(s), &out);
-		if (session_memory(s) > s->max_memory) {
+		if (session_server_memory(s) > s->max_memory) {
 			session_over_bound(s);
 			return;
 		}
@@ -1166,7 +1181,8 @@ session_cannot_start(const struct ss_session *s, enum ss_step step)
 	if (s->step_active) {
 		return "another step is still running (cancel it first)";
 	}
-	if (step == SS_STEP_CONNECT && session_memory(s) > s->max_memory) {
+	if (step == SS_STEP_CONNECT &&
+	    session_server_memory(s) > s->max_memory) {
 		return "the session holds as much as its memory bound allows; "
 		    "save it and start another";
 	}
