@@ -159,6 +159,12 @@ static const struct peer_case peer_cases[] = {
 	  .banner = { BANNER_OK },
 	  .replies = { { "EHLO", { SEND("250-hostile.test\r\n"),
 	    RUN("250-X\r\n", 5000000), SEND("250 HELP\r\n") } } } },
+	{ .name = "ehlo-flood",
+	  .about = "a 100,000,000-line EHLO reply (700 MB): a flood long "
+	    "enough to press keys during",
+	  .banner = { BANNER_OK },
+	  .replies = { { "EHLO", { SEND("250-hostile.test\r\n"),
+	    RUN("250-X\r\n", 100000000), SEND("250 HELP\r\n") } } } },
 	{ .name = "endless-line",
 	  .about = "a banner line that never ends (1 GiB without CRLF)",
 	  .banner = { SEND("220 "), RUN("A", 1024 * 1024 * 1024) } },
