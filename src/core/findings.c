@@ -272,6 +272,19 @@ findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
 	setups_judge(fs, &c);
 }
 
+/*
+ * The dialog at the end of an earlier connection: a view of the full one
+ * (exact, and it borrows all but the events since its last quiet point),
+ * so judging many connections costs no second dialog of the session.
+ */
+static struct ss_dialog *
+findings_dialog_at(const struct ss_transcript *t, const struct ss_dialog *full,
+    size_t end)
+{
+	return full != NULL ? ss_dialog_view(full, t, end) :
+	    ss_dialog_build(t, end);
+}
+
 /* Judge the prefix of the transcript that d was fed. */
 struct ss_findings *
 ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
@@ -279,7 +292,7 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 {
 	static const struct ss_findings_options none;
 	struct ss_findings	*fs = xcalloc(1, sizeof(*fs));
-	struct ss_dialog	*own = NULL;
+	struct ss_dialog	*own = NULL, *at;
 	const struct ss_event	*e;
 	size_t			 i, n, start = 0;
 
@@ -290,24 +303,20 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 	if (n > ss_transcript_count(t)) {
 		n = ss_transcript_count(t);
 	}
+	if (d == NULL) {
+		d = own = ss_dialog_build(t, n);
+	}
 	setups_init(fs);
 	for (i = 0; i < n; i++) {
 		e = ss_transcript_get(t, i);
 		if (e->kind == SS_KIND_CONNECT && i > start) {
-			if (own == NULL) {
-				own = ss_dialog_build(t, i);
-			}
-			findings_connection(fs, t, own, opt, start, i, 0);
+			at = findings_dialog_at(t, d, i);
+			findings_connection(fs, t, at, opt, start, i, 0);
+			ss_dialog_destroy(at);
 			start = i;
 		}
-		if (own != NULL) {
-			ss_dialog_feed(own, e);
-		}
 	}
-	if (d == NULL && own == NULL) {
-		own = ss_dialog_build(t, n);
-	}
-	findings_connection(fs, t, d != NULL ? d : own, opt, start, n, 1);
+	findings_connection(fs, t, d, opt, start, n, 1);
 	ss_dialog_destroy(own);
 	findings_sort(fs);
 	return fs;
