@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "smtpscope/findings.h"
 #include "smtpscope/dialog.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/text.h"
 #include "smtpscope/transcript.h"
