@@ -21,10 +21,11 @@
 #define EXCH_FIELDS	16
 #define EXCH_ID_MAX	64
 
-enum exch_col { EXCH_SESSION, EXCH_REMOTE, EXCH_EVENT, EXCH_DATA,
-	EXCH_COLS };
+enum exch_col { EXCH_SESSION, EXCH_LOCAL, EXCH_REMOTE, EXCH_EVENT,
+	EXCH_DATA, EXCH_CONTEXT, EXCH_COLS };
 static const char *const exch_col_names[EXCH_COLS] = {
-	"session-id", "remote-endpoint", "event", "data"
+	"session-id", "local-endpoint", "remote-endpoint", "event", "data",
+	"context"
 };
 
 /* The reader's state. */
@@ -111,10 +112,11 @@ import_exch_row(const struct import_exchange *x, const struct import_line *l,
 	}
 	n = import_exch_fields(l, f);
 	for (c = 0; c < EXCH_COLS; c++) {
-		if ((size_t)x->col[c] >= n) {
+		if ((size_t)x->col[c] >= n && c != EXCH_CONTEXT) {
 			return 0;
 		}
-		cols[c] = f[x->col[c]];
+		cols[c] = (size_t)x->col[c] < n ? f[x->col[c]] :
+		    (struct import_line){ l->p + l->len, 0, 0, l->no };
 	}
 	return cols[EXCH_EVENT].len == 1;
 }
@@ -169,11 +171,13 @@ import_exch_line(struct import *im, const struct import_line *l)
 		return;
 	}
 	if (im->port == NULL) {
-		import_split_hostport(c[EXCH_REMOTE].p, c[EXCH_REMOTE].len,
-		    &im->addr, &im->port);
+		/* The server's end: Exchange's own on a receive connector. */
+		d = c[E(im)->server_out ? EXCH_LOCAL : EXCH_REMOTE];
+		import_split_hostport(d.p, d.len, &im->addr, &im->port);
 	}
 	ev = c[EXCH_EVENT].p[0];
-	import_exch_unquote(&E(im)->data, &c[EXCH_DATA]);
+	import_exch_unquote(&E(im)->data, &c[ev == '*' && c[EXCH_DATA].len ==
+	    0 ? EXCH_CONTEXT : EXCH_DATA]);
 	d = (struct import_line){ E(im)->data.data, E(im)->data.len,
 	    E(im)->data.len, l->no };
 	if (ev == '*' && memmem(d.p, d.len, "negotiation succeeded", 21)) {
@@ -200,9 +204,11 @@ import_exch_begin(struct import *im, const char *text, size_t len)
 
 	im->priv = xcalloc(1, sizeof(struct import_exchange));
 	E(im)->col[EXCH_SESSION] = 2;
+	E(im)->col[EXCH_LOCAL] = 4;
 	E(im)->col[EXCH_REMOTE] = 5;
 	E(im)->col[EXCH_EVENT] = 6;
 	E(im)->col[EXCH_DATA] = 7;
+	E(im)->col[EXCH_CONTEXT] = 8;
 	ss_buf_init(&E(im)->data);
 	while (import_next(text, len, &off, &l)) {
 		if (import_starts(&l, "#Fields: ")) {

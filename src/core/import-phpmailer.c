@@ -24,6 +24,7 @@ static const struct {
 	int		 server;
 } phpmailer_sides[] = {
 	{ "SERVER -> CLIENT:", 1 }, { "SMTP -> FROM SERVER:", 1 },
+	{ "SERVER -&gt; CLIENT:", 1 }, { "CLIENT -&gt; SERVER:", 0 },
 	{ "CLIENT -> SERVER:", 0 }, { "CLIENT -> SMTP:", 0 },
 };
 
@@ -131,6 +132,15 @@ import_phpmailer_client(struct import *im, const struct import_line *l)
 {
 	struct import_line	t = import_trim_left(l);
 
+	/* html output: the line ends in "<br>" (no copy needed). */
+	while (t.len >= 4 && memcmp(t.p + t.len - 4, "<br>", 4) == 0) {
+		t.len -= 4;
+		t.full -= 4;
+	}
+	while (t.len >= 6 && memcmp(t.p + t.len - 6, "<br />", 6) == 0) {
+		t.len -= 6;
+		t.full -= 6;
+	}
 	if (import_starts(&t, "[credentials hidden]")) {
 		import_client_redacted(im, "PHPMailer hid the credentials",
 		    import_flags(im, 0));
@@ -152,7 +162,7 @@ import_phpmailer_client(struct import *im, const struct import_line *l)
 static void
 import_phpmailer_connection(struct import *im, const struct import_line *l)
 {
-	const char	*p = l->p + 22, *end = l->p + l->len, *comma;
+	const char	*p = l->p + 23, *end = l->p + l->len, *comma;
 
 	if (end - p > 6 && memcmp(p, "ssl://", 6) == 0) {
 		p += 6;
@@ -209,8 +219,10 @@ import_phpmailer_line(struct import *im, const struct import_line *l)
 		return;
 	}
 	t = import_trim_left(l);
-	if (P(im)->last == 1 && import_reply_like(&t)) {
+	if ((P(im)->last == 1 || (P(im)->last == -1 && im->nserver == 0 &&
+	    im->nclient == 0 && t.len < l->len)) && import_reply_like(&t)) {
 		/* A further line of the reply (indented or bare). */
+		P(im)->last = 1;
 		import_phpmailer_decode(&P(im)->text, t.p, t.len);
 		import_phpmailer_server(im, P(im)->text.data, P(im)->text.len,
 		    l->no);

@@ -144,7 +144,9 @@ import_postfix_line(struct import *im, const struct import_line *l)
 	if ((gt = import_postfix_dir(&msg, &text, &peer)) < 0) {
 		return;
 	}
-	import_postfix_peer(im, &peer);
+	if (!F(im)->server_gt) {
+		import_postfix_peer(im, &peer);	/* smtp: the peer serves */
+	}
 	if (gt == F(im)->server_gt) {
 		import_server_line(im, &text, import_flags(im, 0));
 	} else {

@@ -71,6 +71,25 @@ import_prefixed_server(const struct import *im, int i)
 	return a > b || (a == b && prefixed_marks[i].mark[0] == '<');
 }
 
+/* "Connected to smtp://HOST:PORT/..." (MailKit): the host and port. */
+static void
+import_prefixed_fact(struct import *im, const struct import_line *l)
+{
+	const char	*p, *end = l->p + l->len, *slash;
+
+	if (!import_starts(l, "Connected to ") ||
+	    (p = import_find(l, "://")) == NULL || im->host != NULL) {
+		return;
+	}
+	p += 3;
+	slash = memchr(p, '/', end - p);
+	import_split_hostport(p, (slash != NULL ? slash : end) - p, &im->host,
+	    &im->port);
+	if (import_starts(l, "Connected to smtps://")) {
+		im->implicit = 1;
+	}
+}
+
 /* One line: a marked line of either side; anything else is not ours. */
 static void
 import_prefixed_line(struct import *im, const struct import_line *l)
@@ -79,6 +98,7 @@ import_prefixed_line(struct import *im, const struct import_line *l)
 	int			i = import_prefixed_mark(l, &rest);
 
 	if (i < 0) {
+		import_prefixed_fact(im, l);
 		return;
 	}
 	if (import_prefixed_server(im, i)) {
