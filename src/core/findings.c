@@ -216,6 +216,7 @@ findings_judge(struct ss_findings *fs, const struct conn *c)
 		ss_buf_init(&dr.msg);
 		dr.nev = 0;
 		if (rules[i].check(c, &rules[i], &dr)) {
+			draft_from_log(&dr, c);
 			findings_add(fs, i, &dr);
 		}
 		ss_buf_finish(&dr.msg);

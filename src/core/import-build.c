@@ -97,7 +97,7 @@ import_trim_left(const struct import_line *l)
 static int
 import_stamp_word(const char *p, size_t n)
 {
-	size_t	i, digits = 0;
+	size_t	i, digits = 0, dots = 0;
 
 	for (i = 0; i < n; i++) {
 		if (p[i] >= '0' && p[i] <= '9') {
@@ -105,9 +105,11 @@ import_stamp_word(const char *p, size_t n)
 		} else if (strchr("-:./,TZ+[]()", p[i]) == NULL) {
 			return 0;
 		}
+		dots += p[i] == '.';
 	}
 	return digits >= 2 && (memchr(p, ':', n) != NULL ||
-	    memchr(p, '-', n) != NULL || memchr(p, '/', n) != NULL);
+	    memchr(p, '-', n) != NULL || memchr(p, '/', n) != NULL ||
+	    dots >= 2);
 }
 
 /* The line without a leading timestamp ("2024-05-01 10:00:01",

@@ -492,7 +492,7 @@ static const char *const openssl_marks[] = {
 	"CONNECTED(", "Certificate chain", "SSL handshake has read",
 	"New, TLSv", "New, SSLv", "New, (NONE)", "Verify return code:",
 	"CONNECTION ESTABLISHED", "read R BLOCK", "Post-Handshake New Session",
-	"SSL-Session:", "Server certificate", "DONE",
+	"SSL-Session:", "Server certificate", "read:errno=", "DONE",
 };
 
 /* openssl's own lines are strong marks. */

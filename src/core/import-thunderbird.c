@@ -19,7 +19,7 @@ static const struct {
 	int		 server;
 } tb_marks[] = {
 	{ "SMTP Response: ", 1 }, { "SMTP Send: ", 0 },
-	{ "S: ", 1 }, { "C: ", 0 },
+	{ "S: ", 1 }, { "C: ", 0 }, { "Logging suppressed", 0 },
 	{ "SMTP Connecting to: ", -1 }, { "Connecting to smtp://", -1 },
 	{ "Connecting to smtps://", -1 },
 };
@@ -81,7 +81,8 @@ import_tb_line(struct import *im, const struct import_line *l)
 			import_tb_connect(im, &body, n);
 		} else if (tb_marks[i].server) {
 			import_server_line(im, &rest, import_flags(im, 0));
-		} else if (import_starts(&rest, "Logging suppressed")) {
+		} else if (import_starts(&body, "Logging suppressed") ||
+		    import_starts(&rest, "Logging suppressed")) {
 			import_client_redacted(im, "Thunderbird did not log it",
 			    import_flags(im, 0));
 		} else {
