@@ -198,6 +198,12 @@ check_pipelining(const struct conn *c, const struct rule *r,
 int
 check_greylisted(const struct conn *c, const struct rule *r,
     struct draft *dr);
+int
+check_helo_only(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
+check_ehlo_empty(const struct conn *c, const struct rule *r,
+    struct draft *dr);
 
 /* findings-message.c */
 int
