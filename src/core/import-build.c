@@ -20,6 +20,9 @@
 #define IMPORT_MECH_MAX		20	/* RFC 4422: SASL names */
 #define IMPORT_WORD_MAX		64	/* a keyword, for the shape test */
 
+/* Terminal widths a wrapped line fills exactly. */
+static const size_t import_widths[] = { 80, 100, 120, 132 };
+
 /* ------------------------------------------------------------------ */
 /* Lines.                                                              */
 
@@ -622,6 +625,7 @@ import_server_line(struct import *im, const struct import_line *l,
 	ss_buf_adds(&im->reply, "\r\n");
 	im->reply_lines++;
 	im->nserver++;
+	im->last_server_full = l->full;
 	import_note_truncated(im, l);
 	if (code >= 0 && l->len > 3 && l->p[3] == '-' &&
 	    im->reply.len < IMPORT_REPLY_FLUSH) {
@@ -629,6 +633,42 @@ import_server_line(struct import *im, const struct import_line *l,
 	}
 	import_flush_reply(im);
 	import_reply_done(im, code);
+}
+
+/*
+ * A line a terminal wrapped: the rest of the last server line, which
+ * filled the terminal's width.  Joined to it while its reply is still
+ * being gathered (1); else said in a note and left out (1 too); 0 when
+ * the line does not look wrapped.
+ */
+int
+import_server_wrapped(struct import *im, const struct import_line *l)
+{
+	size_t	w;
+
+	for (w = 0; w < SS_NITEMS(import_widths); w++) {
+		if (im->last_server_full == import_widths[w]) {
+			break;
+		}
+	}
+	if (w == SS_NITEMS(import_widths) || l->len == 0 ||
+	    import_reply_like(l) || import_cmd_like(l)) {
+		return 0;
+	}
+	im->last_server_full = 0;
+	if (im->reply.len >= 2) {
+		im->reply.len -= 2;	/* before the line's CRLF */
+		ss_buf_add(&im->reply, l->p, l->len);
+		ss_buf_adds(&im->reply, "\r\n");
+	} else {
+		import_record(im, SS_DIR_INFO, SS_KIND_NOTE, "line %zu of the "
+		    "log looks like the end of the line before it, wrapped by "
+		    "the terminal at %zu columns: left out", l->no,
+		    import_widths[w]);
+		return 1;
+	}
+	/* No note here: a record would cut the reply being gathered. */
+	return 1;
 }
 
 /*

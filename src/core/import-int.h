@@ -97,6 +97,7 @@ struct import {
 	int			 found;		/* a session, even with no
 						   server line (openssl) */
 	size_t			 nserver;	/* server lines */
+	size_t			 last_server_full; /* its length, for wraps */
 	size_t			 nclient;	/* client lines */
 	size_t			 skipped;	/* lines before the session */
 	unsigned char		 fifo[IMPORT_FIFO];	/* enum import_cmd */
@@ -165,6 +166,7 @@ unsigned import_flags(const struct import *, int);
 void	import_server_line(struct import *, const struct import_line *,
 	    unsigned);
 void	import_flush_reply(struct import *);
+int	import_server_wrapped(struct import *, const struct import_line *);
 void	import_client_line(struct import *, const struct import_line *,
 	    unsigned);
 void	import_client_redacted(struct import *, const char *, unsigned);

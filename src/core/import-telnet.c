@@ -115,6 +115,9 @@ import_telnet_line(struct import *im, const struct import_line *l)
 	    import_command_line(im, l)) {
 		return;
 	}
+	if (import_server_wrapped(im, l)) {
+		return;
+	}
 	if (import_reply_like(l)) {
 		import_note_skipped(im);
 		import_server_line(im, l, import_flags(im, 0));
