@@ -66,6 +66,8 @@ int	ss_kind_from_name(const char *);
 #define SS_EVF_TLS	0x01	/* the bytes travelled inside TLS */
 #define SS_EVF_REDACTED	0x02	/* a secret was replaced when captured */
 #define SS_EVF_DISCARDED 0x04	/* received but never used (injection) */
+#define SS_EVF_INFERRED	0x08	/* not in an imported log: its shape
+				   proves it (doc/import-formats.md) */
 
 struct ss_event {
 	uint64_t	 t_us;	/* microseconds since the session started */

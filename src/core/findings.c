@@ -55,6 +55,8 @@ _Static_assert(SS_NITEMS(ss_verdict_titles) == SS_VERDICT_LAST,
 static const struct rule rules[] = {
 	RULE("greeting-refused", ERROR, "RFC 5321 section 3.1",
 	    "connection refused at the greeting", check_greeting_refused, 0),
+	RULE("ehlo-refused-helo-accepted", ERROR, "RFC 5321 section 3.2",
+	    "EHLO refused, HELO accepted: no extensions", check_helo_only, 0),
 	RULE("banner-delay", WARNING, "RFC 5321 section 4.5.3.2.1",
 	    "slow greeting (tarpit)", check_banner_delay, 0),
 	RULE("implicit-tls-to-plaintext-port", ERROR, "RFC 8314 section 3.3",
@@ -117,6 +119,8 @@ static const struct rule rules[] = {
 	    "reply lines end in LF alone", check_bare_lf, 0),
 	RULE("reply-malformed", WARNING, "RFC 5321 section 4.2",
 	    "malformed replies", check_malformed, 0),
+	RULE("ehlo-empty-line", WARNING, "RFC 5321 section 4.1.1.1",
+	    "a line with no keyword in the EHLO reply", check_ehlo_empty, 0),
 	RULE("reply-unsolicited", WARNING, "RFC 5321 section 4.2",
 	    "replies no command asked for", check_unsolicited, 0),
 	RULE("pipelining-not-advertised", WARNING, "RFC 2920 section 3.1",
@@ -219,6 +223,7 @@ findings_judge(struct ss_findings *fs, const struct conn *c)
 		ss_buf_init(&dr.msg);
 		dr.nev = 0;
 		if (rules[i].check(c, &rules[i], &dr)) {
+			draft_from_log(&dr, c);
 			findings_add(fs, i, &dr);
 		}
 		ss_buf_finish(&dr.msg);

@@ -25,6 +25,7 @@
 
 #include "smtpscope/dialog.h"
 #include "smtpscope/findings.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/transcript.h"
 
