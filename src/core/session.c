@@ -483,13 +483,17 @@ session_finish(struct ss_session *s, enum ss_result result, int code,
 		ss_sasl_destroy(s->sasl);
 		s->sasl = NULL;
 	}
-	if (result != SS_RESULT_OK && result != SS_RESULT_REFUSED) {
+	/* A dropped step's reason is the closed event just written: saying
+	 * it again as an error would tell the user twice. */
+	if (result != SS_RESULT_OK && result != SS_RESULT_REFUSED &&
+	    result != SS_RESULT_DROPPED) {
 		session_note(s, SS_DIR_INFO, result == SS_RESULT_TIMEOUT ?
 		    SS_KIND_TIMEOUT : SS_KIND_ERROR, "%s", s->message);
 	}
 }
 
-/* Drop the connection; why (if given) goes to the transcript. */
+/* Drop the connection; why goes to the transcript, once, as the closed
+ * event, and is the running step's message. */
 static void
 session_close(struct ss_session *s, const char *why)
 {
@@ -682,6 +686,29 @@ session_probe_listen(struct ss_session *s)
 	session_set_state(s, SS_STATE_READY);
 }
 
+/* The probe's verdicts, kept in the transcript as well as the step's
+ * message: a batch run goes on to QUIT, and a saved session or a report
+ * must still say what the probe found. */
+static const char *const session_probe_words[2] = {
+	"not vulnerable: the command sent together with STARTTLS was "
+	    "discarded, as RFC 3207 requires",
+	"VULNERABLE: the server answered, inside TLS, the RSET sent in "
+	    "plaintext together with STARTTLS (command injection, "
+	    "CVE-2011-0411)",
+};
+
+/* End the probe with its verdict. */
+static void
+session_probe_end(struct ss_session *s, int vulnerable)
+{
+	const char	*words = session_probe_words[vulnerable != 0];
+
+	s->probe_listening = 0;
+	session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "starttls-inject: %s",
+	    words);
+	session_finish(s, SS_RESULT_OK, 0, "%s", words);
+}
+
 /* Did an unsolicited reply arrive while the probe listened? */
 static void
 session_probe_verdict(struct ss_session *s, int final)
@@ -690,19 +717,12 @@ session_probe_verdict(struct ss_session *s, int final)
 
 	for (i = s->probe_mark; i < n; i++) {
 		if (ss_dialog_exchange(s->dialog, i)->unsolicited) {
-			s->probe_listening = 0;
-			session_finish(s, SS_RESULT_OK, 0, "VULNERABLE: the server "
-			    "answered, inside TLS, the RSET sent in plaintext "
-			    "together with STARTTLS (command injection, "
-			    "CVE-2011-0411)");
+			session_probe_end(s, 1);
 			return;
 		}
 	}
 	if (final) {
-		s->probe_listening = 0;
-		session_finish(s, SS_RESULT_OK, 0, "not vulnerable: the command "
-		    "sent together with STARTTLS was discarded, as RFC 3207 "
-		    "requires");
+		session_probe_end(s, 0);
 	}
 }
 
