@@ -1,0 +1,123 @@
+# tls-lib.sh: what the TLS tests (issue 9) add to lib.sh (bash).
+#
+#   peer_start [ARGS...]  tests/peer/smtp-tls-peer.py on two free loopback
+#                         ports: PEER_PORT (STARTTLS) and PEER_TLS_PORT
+#                         (implicit TLS); ARGS go to the peer (--min 1.3,
+#                         --max 1.2, --client-ca FILE ...).  Its certificate
+#                         is signed by PEER_CA for PEER_NAME (DNS SAN only);
+#                         PEER_TRUST holds the options that verify it.
+#                         Each connection it served is a JSON line in
+#                         PEER_LOG once the connection ended.
+#   peer_stop             stop it (peer_start again for other versions)
+#   client_cert_make      a client CA and a client certificate signed by it:
+#                         CLIENT_CA, CLIENT_CERT, CLIENT_KEY, CLIENT_SUBJECT,
+#                         CLIENT_SHA256 (upper-case hex, colon-separated)
+#   peer_wait_log N       wait until PEER_LOG has N lines
+#   tls_has_13            0 when this smtpscope speaks TLS 1.3 (--tls-max)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PEER_NAME=peer.smtpscope.test
+PEER_PY=$(cd "$(dirname "${BASH_SOURCE[0]}")/../peer" && pwd)/smtp-tls-peer.py
+PEER_PID=
+
+# A CA and a leaf it signs; $1 names the files, $2 the leaf's subject,
+# $3 its extensions.
+tls_ca_and_leaf()
+{
+	local n=$1 subj=$2 ext=$3 d=$E2E_DIR
+	{
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -days 2 -keyout "$d/$n-ca.key" -out "$d/$n-ca.pem" \
+		    -subj "/CN=smtpscope $n test CA" &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		    -keyout "$d/$n.key" -out "$d/$n.csr" -subj "$subj" &&
+		printf '%s\n' "$ext" > "$d/$n.ext" &&
+		openssl x509 -req -in "$d/$n.csr" -CA "$d/$n-ca.pem" \
+		    -CAkey "$d/$n-ca.key" -CAcreateserial -days 2 \
+		    -extfile "$d/$n.ext" -out "$d/$n.pem"
+	} >"$d/$n-openssl.log" 2>&1 ||
+	    { cat "$d/$n-openssl.log" >&2; fail "cannot make the $n certificates"; }
+}
+
+# The peer's certificates, made once per test.
+peer_cert_make()
+{
+	[ -s "$E2E_DIR/peer.pem" ] && return 0
+	tls_ca_and_leaf peer "/CN=$PEER_NAME/O=smtpscope e2e" \
+	    "subjectAltName=DNS:$PEER_NAME"
+	PEER_CA=$E2E_DIR/peer-ca.pem
+	PEER_TRUST=(--ca "$PEER_CA" --servername "$PEER_NAME")
+}
+
+# Start the python peer with ARGS; see the top of this file.
+peer_start()
+{
+	local i
+	command -v "${PYTHON:-python3}" >/dev/null ||
+	    skip "python3 is not installed"
+	peer_cert_make
+	PEER_LOG=$E2E_DIR/peer.log
+	rm -f "$E2E_DIR/ports" "$PEER_LOG"
+	"${PYTHON:-python3}" "$PEER_PY" --dir "$E2E_DIR" \
+	    --cert "$E2E_DIR/peer.pem" --key "$E2E_DIR/peer.key" \
+	    --user "$E2E_USER" --password-file "$E2E_DIR/password" "$@" \
+	    </dev/null >"$E2E_DIR/peer.out" 2>&1 &
+	PEER_PID=$!
+	e2e_pids+=("$PEER_PID")
+	for i in $(seq 1 100); do
+		[ -s "$E2E_DIR/ports" ] && break
+		kill -0 "$PEER_PID" 2>/dev/null ||
+		    { cat "$E2E_DIR/peer.out" >&2; fail "the python peer died"; }
+		sleep 0.1
+	done
+	[ -s "$E2E_DIR/ports" ] ||
+	    { cat "$E2E_DIR/peer.out" >&2; fail "the python peer did not start"; }
+	read -r PEER_PORT PEER_TLS_PORT < "$E2E_DIR/ports"
+}
+
+peer_stop()
+{
+	[ -n "$PEER_PID" ] || return 0
+	kill "$PEER_PID" 2>/dev/null
+	wait "$PEER_PID" 2>/dev/null
+	PEER_PID=
+}
+
+# Wait (up to ~10 s) until the peer logged N connections.
+peer_wait_log()
+{
+	local n=$1 i
+	for i in $(seq 1 100); do
+		[ "$(wc -l < "$PEER_LOG" 2>/dev/null || echo 0)" -ge "$n" ] &&
+		    return 0
+		sleep 0.1
+	done
+	fail "the peer logged $(wc -l < "$PEER_LOG" 2>/dev/null) connections, expected $n"
+}
+
+# The last connection the peer logged satisfies a jq expression.
+expect_peer()
+{
+	tail -n 1 "$PEER_LOG" | jq -e "$1" >/dev/null ||
+	    fail "the peer saw otherwise: ${2:-$1} [$(tail -n 1 "$PEER_LOG")]"
+}
+
+# A client certificate from a CA of its own.
+client_cert_make()
+{
+	tls_ca_and_leaf client "/CN=alice@smtpscope.test/O=smtpscope e2e client" \
+	    "extendedKeyUsage=clientAuth"
+	CLIENT_CA=$E2E_DIR/client-ca.pem
+	CLIENT_CERT=$E2E_DIR/client.pem
+	CLIENT_KEY=$E2E_DIR/client.key
+	chmod 600 "$CLIENT_KEY"
+	CLIENT_SHA256=$(openssl x509 -in "$CLIENT_CERT" -noout -fingerprint \
+	    -sha256 | sed 's/^.*=//')
+	CLIENT_SUBJECT=alice@smtpscope.test
+}
+
+# Does this smtpscope speak TLS 1.3 (it has --tls-max since it does)?
+tls_has_13()
+{
+	"$SMTPSCOPE" --help 2>&1 | grep -q -- '--tls-max'
+}
