@@ -1,24 +1,28 @@
 # tls-lib.sh: what the TLS tests (issue 9) add to lib.sh (bash).
 #
-#   peer_start [ARGS...]  tests/peer/smtp-tls-peer.py on two free loopback
-#                         ports: PEER_PORT (STARTTLS) and PEER_TLS_PORT
-#                         (implicit TLS); ARGS go to the peer (--min 1.3,
-#                         --max 1.2, --client-ca FILE ...).  Its certificate
-#                         is signed by PEER_CA for PEER_NAME (DNS SAN only);
-#                         PEER_TRUST holds the options that verify it.
-#                         Each connection it served is a JSON line in
-#                         PEER_LOG once the connection ended.
-#   peer_stop             stop it (peer_start again for other versions)
+#   tlspeer_start [ARGS...]  tests/peer/smtp-tls-peer.py on two free
+#                         loopback ports: TLSPEER_PORT (STARTTLS) and
+#                         TLSPEER_TLS_PORT (implicit TLS); ARGS go to the
+#                         peer (--min 1.3, --max 1.2, --client-ca FILE ...).
+#                         Its certificate is signed by TLSPEER_CA for
+#                         TLSPEER_NAME (DNS SAN only); TLSPEER_TRUST holds
+#                         the options that verify it.  Each connection it
+#                         served is a JSON line in TLSPEER_LOG once it ended.
+#   tlspeer_stop          stop it (tlspeer_start again for other versions)
+#   tlspeer_wait_log N    wait until TLSPEER_LOG has N lines
+#   expect_tlspeer JQ     the last connection logged satisfies JQ
 #   client_cert_make      a client CA and a client certificate signed by it:
 #                         CLIENT_CA, CLIENT_CERT, CLIENT_KEY, CLIENT_SUBJECT,
 #                         CLIENT_SHA256 (upper-case hex, colon-separated)
-#   peer_wait_log N       wait until PEER_LOG has N lines
 #   tls_has_13            0 when this smtpscope speaks TLS 1.3 (--tls-max)
+#
+# The names differ from tests/tui/lib.sh's (peer_start, PEER_PORT: the
+# hostile peer), so a TUI scenario can source both.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PEER_NAME=peer.smtpscope.test
-PEER_PY=$(cd "$(dirname "${BASH_SOURCE[0]}")/../peer" && pwd)/smtp-tls-peer.py
-PEER_PID=
+TLSPEER_NAME=peer.smtpscope.test
+TLSPEER_PY=$(cd "$(dirname "${BASH_SOURCE[0]}")/../peer" && pwd)/smtp-tls-peer.py
+TLSPEER_PID=
 
 # A CA and a leaf it signs; $1 names the files, $2 the leaf's subject,
 # $3 its extensions.
@@ -40,66 +44,66 @@ tls_ca_and_leaf()
 }
 
 # The peer's certificates, made once per test.
-peer_cert_make()
+tlspeer_cert_make()
 {
 	[ -s "$E2E_DIR/peer.pem" ] && return 0
-	tls_ca_and_leaf peer "/CN=$PEER_NAME/O=smtpscope e2e" \
-	    "subjectAltName=DNS:$PEER_NAME"
-	PEER_CA=$E2E_DIR/peer-ca.pem
-	PEER_TRUST=(--ca "$PEER_CA" --servername "$PEER_NAME")
+	tls_ca_and_leaf peer "/CN=$TLSPEER_NAME/O=smtpscope e2e" \
+	    "subjectAltName=DNS:$TLSPEER_NAME"
+	TLSPEER_CA=$E2E_DIR/peer-ca.pem
+	TLSPEER_TRUST=(--ca "$TLSPEER_CA" --servername "$TLSPEER_NAME")
 }
 
 # Start the python peer with ARGS; see the top of this file.
-peer_start()
+tlspeer_start()
 {
 	local i
 	command -v "${PYTHON:-python3}" >/dev/null ||
 	    skip "python3 is not installed"
-	peer_cert_make
-	PEER_LOG=$E2E_DIR/peer.log
-	rm -f "$E2E_DIR/ports" "$PEER_LOG"
-	"${PYTHON:-python3}" "$PEER_PY" --dir "$E2E_DIR" \
+	tlspeer_cert_make
+	TLSPEER_LOG=$E2E_DIR/peer.log
+	rm -f "$E2E_DIR/ports" "$TLSPEER_LOG"
+	"${PYTHON:-python3}" "$TLSPEER_PY" --dir "$E2E_DIR" \
 	    --cert "$E2E_DIR/peer.pem" --key "$E2E_DIR/peer.key" \
 	    --user "$E2E_USER" --password-file "$E2E_DIR/password" "$@" \
 	    </dev/null >"$E2E_DIR/peer.out" 2>&1 &
-	PEER_PID=$!
-	e2e_pids+=("$PEER_PID")
+	TLSPEER_PID=$!
+	e2e_pids+=("$TLSPEER_PID")
 	for i in $(seq 1 100); do
 		[ -s "$E2E_DIR/ports" ] && break
-		kill -0 "$PEER_PID" 2>/dev/null ||
+		kill -0 "$TLSPEER_PID" 2>/dev/null ||
 		    { cat "$E2E_DIR/peer.out" >&2; fail "the python peer died"; }
 		sleep 0.1
 	done
 	[ -s "$E2E_DIR/ports" ] ||
 	    { cat "$E2E_DIR/peer.out" >&2; fail "the python peer did not start"; }
-	read -r PEER_PORT PEER_TLS_PORT < "$E2E_DIR/ports"
+	read -r TLSPEER_PORT TLSPEER_TLS_PORT < "$E2E_DIR/ports"
 }
 
-peer_stop()
+tlspeer_stop()
 {
-	[ -n "$PEER_PID" ] || return 0
-	kill "$PEER_PID" 2>/dev/null
-	wait "$PEER_PID" 2>/dev/null
-	PEER_PID=
+	[ -n "$TLSPEER_PID" ] || return 0
+	kill "$TLSPEER_PID" 2>/dev/null
+	wait "$TLSPEER_PID" 2>/dev/null
+	TLSPEER_PID=
 }
 
 # Wait (up to ~10 s) until the peer logged N connections.
-peer_wait_log()
+tlspeer_wait_log()
 {
 	local n=$1 i
 	for i in $(seq 1 100); do
-		[ "$(wc -l < "$PEER_LOG" 2>/dev/null || echo 0)" -ge "$n" ] &&
+		[ "$(wc -l < "$TLSPEER_LOG" 2>/dev/null || echo 0)" -ge "$n" ] &&
 		    return 0
 		sleep 0.1
 	done
-	fail "the peer logged $(wc -l < "$PEER_LOG" 2>/dev/null) connections, expected $n"
+	fail "the peer logged $(wc -l < "$TLSPEER_LOG" 2>/dev/null) connections, expected $n"
 }
 
 # The last connection the peer logged satisfies a jq expression.
-expect_peer()
+expect_tlspeer()
 {
-	tail -n 1 "$PEER_LOG" | jq -e "$1" >/dev/null ||
-	    fail "the peer saw otherwise: ${2:-$1} [$(tail -n 1 "$PEER_LOG")]"
+	tail -n 1 "$TLSPEER_LOG" | jq -e "$1" >/dev/null ||
+	    fail "the peer saw otherwise: ${2:-$1} [$(tail -n 1 "$TLSPEER_LOG")]"
 }
 
 # A client certificate from a CA of its own.

@@ -11,7 +11,7 @@ writes "STARTTLS-PORT IMPLICIT-PORT" to DIR/ports once both are bound.
 Each connection appends one JSON line to DIR/peer.log when it ends: the
 negotiated version and cipher (or the handshake error), the client
 certificate's subject and SHA-256 fingerprint if one was sent, and the
-commands received (AUTH payloads are not logged).
+commands received (of AUTH only the mechanism).
 
 The dialog: a 220 greeting; EHLO lists STARTTLS before TLS and AUTH PLAIN
 LOGIN only inside it; AUTH PLAIN (initial response or 334) and AUTH LOGIN
@@ -174,9 +174,10 @@ class Conversation:
                 return
             words = line.split()
             verb = words[0].upper() if words else ""
-            self.record["commands"].append(
-                ("TLS " if self.tls else "") + (verb if verb == "AUTH"
-                                                 else line))
+            # Of AUTH only the mechanism: the payload is a secret.
+            shown = " ".join(words[:2]) if verb == "AUTH" else line
+            self.record["commands"].append(("TLS " if self.tls else "") +
+                                           shown)
             if verb == "EHLO":
                 self.ehlo(words)
             elif verb == "STARTTLS" and not self.tls:
