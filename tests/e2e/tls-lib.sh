@@ -15,6 +15,8 @@
 #                         CLIENT_CA, CLIENT_CERT, CLIENT_KEY, CLIENT_SUBJECT,
 #                         CLIENT_SHA256 (upper-case hex, colon-separated)
 #   tls_has_13            0 when this smtpscope speaks TLS 1.3 (--tls-max)
+#   tls_leaf_make N ...  a server certificate of a given flaw, signed by
+#                         TLSPEER_CA: expired, SHA-1, RSA 1024, usages...
 #
 # The names differ from tests/tui/lib.sh's (peer_start, PEER_PORT: the
 # hostile peer), so a TUI scenario can source both.
@@ -124,4 +126,55 @@ client_cert_make()
 tls_has_13()
 {
 	"$SMTPSCOPE" --help 2>&1 | grep -q -- '--tls-max'
+}
+
+# A leaf for TLSPEER_NAME's server, signed by TLSPEER_CA with `openssl ca`
+# (which sets any dates): $1 names it ($E2E_DIR/$1.pem and .key), then
+# key=ec|rsa1024|rsa2048 md=sha256|sha1 start=YYYYMMDDHHMMSSZ end=... (or days=N),
+# san=DNS:..., eku=..., ku=... as NAME=VALUE words.
+tls_leaf_make()
+{
+	local n=$1 key=ec md=sha256 start= end= days=2 san="DNS:$TLSPEER_NAME"
+	local eku= ku= d=$E2E_DIR w dates
+	shift
+	for w in "$@"; do
+		case $w in
+		key=*) key=${w#key=} ;; md=*) md=${w#md=} ;;
+		start=*) start=${w#start=} ;; end=*) end=${w#end=} ;;
+		days=*) days=${w#days=} ;; san=*) san=${w#san=} ;;
+		eku=*) eku=${w#eku=} ;; ku=*) ku=${w#ku=} ;;
+		*) fail "tls_leaf_make: unknown $w" ;;
+		esac
+	done
+	tlspeer_cert_make
+	mkdir -p "$d/ca-db"
+	[ -f "$d/ca-db/serial" ] || echo 1000 > "$d/ca-db/serial"
+	touch "$d/ca-db/index.txt"
+	{
+		printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s\n' "$d/ca-db/index.txt"
+		printf 'new_certs_dir = %s\nserial = %s\n' "$d/ca-db" "$d/ca-db/serial"
+		printf 'policy = p\nunique_subject = no\ncopy_extensions = none\n'
+		printf '[p]\ncommonName = supplied\n[ext]\nsubjectAltName = %s\n' "$san"
+		[ -z "$eku" ] || printf 'extendedKeyUsage = %s\n' "$eku"
+		[ -z "$ku" ] || printf 'keyUsage = %s\n' "$ku"
+	} > "$d/ca-$n.cnf"
+	if [ -n "$start" ]; then
+		dates=(-startdate "$start" -enddate "$end")
+	else
+		dates=(-days "$days")
+	fi
+	case $key in
+	ec)	key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256) ;;
+	rsa1024) key=(-newkey rsa:1024) ;;
+	rsa2048) key=(-newkey rsa:2048) ;;
+	*)	fail "tls_leaf_make: unknown key $key" ;;
+	esac
+	{
+		openssl req "${key[@]}" -nodes -keyout "$d/$n.key" \
+		    -out "$d/$n.csr" -subj "/CN=$TLSPEER_NAME/O=smtpscope e2e $n" &&
+		openssl ca -batch -config "$d/ca-$n.cnf" -cert "$TLSPEER_CA" \
+		    -keyfile "$d/peer-ca.key" -in "$d/$n.csr" -out "$d/$n.pem" \
+		    -md "$md" "${dates[@]}" -extensions ext -notext
+	} >"$d/$n-openssl.log" 2>&1 ||
+	    { cat "$d/$n-openssl.log" >&2; fail "cannot make the $n certificate"; }
 }

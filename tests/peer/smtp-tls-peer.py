@@ -4,7 +4,7 @@ whose TLS versions the tests choose, for smtpscope's TLS tests (issue 9).
 
   smtp-tls-peer.py --dir DIR --cert PEM --key PEM [--min V] [--max V]
                    [--client-ca PEM] [--password-file FILE] [--user NAME]
-                   [--tickets N] [--name HOST]
+                   [--tickets N] [--name HOST] [--legacy]
 
 V is 1.0, 1.1, 1.2 or 1.3.  It listens on two free loopback ports and
 writes "STARTTLS-PORT IMPLICIT-PORT" to DIR/ports once both are bound.
@@ -18,8 +18,9 @@ LOGIN only inside it; AUTH PLAIN (initial response or 334) and AUTH LOGIN
 check --user and the password file; MAIL, RCPT, DATA, RSET, NOOP, QUIT as
 a sink that accepts everything; anything else is 502.  --client-ca makes
 the TLS handshake demand a client certificate signed by that CA
-(CERT_REQUIRED).  Versions below 1.2 get OpenSSL's security level 0, as a
-legacy server would have.  Stops on SIGTERM.
+(CERT_REQUIRED).  Versions below 1.2 and --legacy get OpenSSL's security
+level 0, as a legacy server would have (it then serves an RSA key of 1024
+bits or a certificate signed with SHA-1).  Stops on SIGTERM.
 """
 
 import argparse
@@ -51,9 +52,11 @@ def make_context(args):
     # TLSVersion.TLSv1 and TLSv1_1 are deprecated: that is the point here.
     warnings.simplefilter("ignore", DeprecationWarning)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
-    if args.min in ("1.0", "1.1"):
+    # Before the certificate: the level also decides which keys and
+    # signatures OpenSSL agrees to serve.
+    if args.min in ("1.0", "1.1") or args.legacy:
         ctx.set_ciphers("DEFAULT@SECLEVEL=0")
+    ctx.load_cert_chain(args.cert, args.key)
     ctx.minimum_version = VERSIONS[args.min]
     ctx.maximum_version = VERSIONS[args.max]
     if args.client_ca:
@@ -256,6 +259,8 @@ def main():
     p.add_argument("--user", default="alice")
     p.add_argument("--password-file")
     p.add_argument("--tickets", type=int)
+    p.add_argument("--legacy", action="store_true",
+                   help="security level 0: serve weak keys and SHA-1")
     p.add_argument("--name", default="peer.smtpscope.test")
     args = p.parse_args()
 
