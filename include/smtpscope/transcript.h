@@ -34,7 +34,7 @@ extern const char *const ss_dir_letters[SS_DIR_LAST];	/* "C", "S", ... */
 enum ss_kind {
 	SS_KIND_DATA,
 	/* T records */
-	SS_KIND_TLS_START,	/* "handshake started sni=NAME" */
+	SS_KIND_TLS_START,	/* "handshake started sni=NAME versions=A-B" */
 	SS_KIND_TLS_UP,		/* "version=TLSv1.2 cipher=NAME" */
 	SS_KIND_TLS_CERT,	/* base64 DER of one peer certificate, leaf first */
 	SS_KIND_TLS_VERIFY,	/* "ok" or "failed flags=0xN" plus words */

@@ -132,6 +132,9 @@ check_command_injection(const struct conn *c, const struct rule *r,
 int
 check_tls_old(const struct conn *c, const struct rule *r, struct draft *dr);
 int
+check_tls13_unsupported(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
 check_implicit_to_plain(const struct conn *c, const struct rule *r,
     struct draft *dr);
 int

@@ -700,6 +700,13 @@ session_tls_client_wait(struct ss_session *s)
 	}
 }
 
+/* A version bound by name, SS_TLS_ANY meaning the library's own bound. */
+static const char *
+session_tls_bound(enum ss_tls_version v, enum ss_tls_version library)
+{
+	return ss_tls_version_names[v == SS_TLS_ANY ? library : v];
+}
+
 /* Begin TLS on the connected socket (STARTTLS accepted, or port 465). */
 static void
 session_start_tls(struct ss_session *s)
@@ -720,8 +727,13 @@ session_start_tls(struct ss_session *s)
 		session_close(s, "connection closed: TLS unavailable");
 		return;
 	}
+	/* The versions offered go on record: what a refusal means (an old
+	 * server, or one without TLS 1.3) depends on them. */
 	session_note(s, SS_DIR_TLS, SS_KIND_TLS_START,
-	    "handshake started sni=%s%s", literal ? "none" : s->servername,
+	    "handshake started sni=%s versions=%s-%s%s",
+	    literal ? "none" : s->servername,
+	    session_tls_bound(s->tls_config.min_version, SS_TLS_1_2),
+	    session_tls_bound(s->tls_config.max_version, SS_TLS_1_3),
 	    s->implicit_tls ? " implicit" : "");
 	s->tls = ss_tls_connect(s->tls_client, s->fd, s->servername, &err);
 	if (s->tls == NULL) {

@@ -93,7 +93,7 @@ tlspeer_stop
 tlspeer_start --min 1.2 --max 1.2
 scope --json "${TLSPEER_TRUST[@]}" "${creds[@]}" "127.0.0.1:$TLSPEER_PORT"
 expect_tls_auth 1.2 "1.2-only peer"
-expect_json '[.findings[] | select(.id == "tls-1.3-not-offered" and .severity == "info")] | length == 1' \
+expect_json '[.findings[] | select(.id == "tls13-unsupported" and .severity == "info")] | length == 1' \
     "a note that the server does not speak TLS 1.3"
 scope --json "${TLSPEER_TRUST[@]}" "${creds[@]}" --tls --port "$TLSPEER_TLS_PORT" 127.0.0.1
 expect_tls_auth 1.2 "1.2-only peer, implicit TLS"
