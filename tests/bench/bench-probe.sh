@@ -169,7 +169,7 @@ for round in $(seq 1 "$RUNS"); do
 	done
 done
 
-echo "bench: TLS of smtpscope: $(grep -o 'TLSv1\.[0-9]' "$E2E_DIR/smtpscope.out" | head -n 1)," \
+echo "bench: TLS of smtpscope: $(grep -o ' version=TLSv1\.[0-9] cipher=[A-Z0-9_]*' "$E2E_DIR/smtpscope.out" | head -n 1)," \
     "of min-client: $(head -n 1 "$E2E_DIR/min-client.out");" \
     "load $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A wall cpu rss
