@@ -112,6 +112,16 @@ expect_json '.tls.failure | type == "string" and length > 0' "the failure in wor
 tlspeer_wait_log 4
 expect_tlspeer '.tls_error | test("version|unsupported protocol"; "i")' "the peer refused for the version"
 
+# The same with an RSA key, as most servers have: OpenSSL then signs its
+# TLS 1.2 key exchange with RSA-PSS, which Mbed TLS 3.6.6 refused with an
+# illegal_parameter alert (subprojects/packagefiles/mbedtls-tls12-rsa-pss.patch).
+tls_leaf_make rsa key=rsa2048
+tlspeer_stop
+tlspeer_start --min 1.2 --max 1.2 --cert "$E2E_DIR/rsa.pem" --key "$E2E_DIR/rsa.key"
+scope --json "${TLSPEER_TRUST[@]}" "${creds[@]}" "127.0.0.1:$TLSPEER_PORT"
+expect_tls_auth 1.2 "1.2-only peer with an RSA key"
+expect_json '.tls.ciphersuite | test("ECDHE_RSA")' "an ECDHE-RSA suite, signed by the RSA key"
+
 # --- the demo server ----------------------------------------------------
 scope --json --demo
 expect_rc 0 "--demo"
