@@ -34,6 +34,7 @@ tls_load_pem_bundle(mbedtls_x509_crt *chain, const char *path)
 	char		 chunk[16384];
 	const char	*p, *e, *q;
 	ssize_t		 n;
+	size_t		 run;
 	int		 fd, bad = 0;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -52,11 +53,14 @@ tls_load_pem_bundle(mbedtls_x509_crt *chain, const char *path)
 			bad++;
 			break;
 		}
+		/* The lines without their ends, a run at a time. */
 		ss_buf_reset(&b64);
-		for (q = p; q < e; q++) {
-			if (*q != '\n' && *q != '\r' && *q != ' ' && *q != '\t') {
-				ss_buf_addc(&b64, *q);
+		for (q = p; q < e; q += run + 1) {
+			run = strcspn(q, "\n\r \t");
+			if (run > (size_t)(e - q)) {
+				run = (size_t)(e - q);
 			}
+			ss_buf_add(&b64, q, run);
 		}
 		ss_buf_reset(&der);
 		if (ss_base64_decode(&der, b64.data, b64.len) == -1 ||
