@@ -70,14 +70,18 @@ capture_start()
 	fail "dumpcap did not start capturing within 10 s"
 }
 
-# Stop dumpcap once the session's last packets (its FIN) are in the file.
+# Stop dumpcap once the session's end is in the file (dumpcap flushes it
+# as packets come): both FINs, or the RST a close with unread bytes sends.
 capture_stop()
 {
-	local i
-	for i in $(seq 1 50); do
-		[ "$(tshark -r "$CAP" -Y 'tcp.flags.fin == 1' 2>/dev/null |
-		    wc -l)" -ge 2 ] && break
-		sleep 0.1
+	local i ends
+	for i in $(seq 1 40); do
+		ends=$(tshark -r "$CAP" -T fields -e tcp.flags.fin \
+		    -e tcp.flags.reset -Y 'tcp.flags.fin == 1 || tcp.flags.reset == 1' \
+		    2>/dev/null)
+		grep -qE '(^|[[:space:]])(1|True)$' <<<"$(cut -f2 <<<"$ends")" && break
+		[ "$(grep -c . <<<"$ends")" -ge 2 ] && break
+		sleep 0.2
 	done
 	kill -INT "$DUMPCAP_PID"
 	wait "$DUMPCAP_PID" 2>/dev/null
