@@ -12,8 +12,10 @@
 # an alert on the first read: the words must be the same.
 . "$(dirname "$0")/tls-lib.sh"
 e2e_init "$@"
-"$SMTPSCOPE" --help 2>&1 | grep -q -- '--cert' ||
-    fail "this smtpscope has no --cert/--key"
+# The refusal in words is checked with any build; what --cert/--key do
+# only once the options exist (until then the test ends as skipped).
+HAVE_CERT=0
+"$SMTPSCOPE" --help 2>&1 | grep -q -- '--cert' && HAVE_CERT=1
 tls_has_13 || fail "this smtpscope has no --tls-max: no TLS 1.3 to test"
 client_cert_make
 creds=(--user "$E2E_USER" --password-file "$E2E_DIR/password" --auth PLAIN)
@@ -48,6 +50,7 @@ for v in 1.2 1.3; do
 		expect_json '[.findings[] | select(.severity == "error")] | length >= 1' \
 		    "an error finding"
 		expect_text 'requires a client certificate' "the words in the JSON too"
+		[ "$HAVE_CERT" = 1 ] || continue
 
 		scope --json "${TLSPEER_TRUST[@]}" --cert "$CLIENT_CERT" \
 		    --key "$CLIENT_KEY" "${creds[@]}" "${target[@]}"
@@ -75,6 +78,9 @@ for v in 1.2 1.3; do
 	done
 	connections=0
 done
+
+[ "$HAVE_CERT" = 1 ] ||
+    skip "the refusals are in words; this smtpscope has no --cert/--key to test further"
 
 # A key that does not match the certificate: a usage error, said plainly.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
