@@ -25,6 +25,8 @@ struct ss_report_target {
 	 * port's configuration), for the findings; NULL checks nothing
 	 * optional. */
 	const struct ss_findings_options *findings;
+	const char	*imported;	/* the format of a pasted log, or
+					   NULL for a capture */
 };
 
 /* The terminal library's version ("6.4"), which the core does not link,

@@ -19,6 +19,7 @@
 #include "smtpscope/findings.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/report.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/text.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/transcript.h"
@@ -425,6 +426,35 @@ ss_report_caps_meaning(struct ss_buf *out, const struct ss_report_caps *rc,
 	ss_buf_finish(&words);
 }
 
+/* A legacy "AUTH=" line or an empty "250-" line of any phase, in words:
+ * the rows fold AUTH= into AUTH, so it would not show otherwise. */
+static void
+ss_report_caps_oddities(struct ss_buf *out, const struct ss_report_caps *rc)
+{
+	const struct ss_caps	*c;
+	size_t			 i;
+	int			 p;
+
+	for (p = 0; p < SS_PHASE_LAST; p++) {
+		if ((c = rc->phase[p]) == NULL)
+			continue;
+		for (i = 0; i < c->ncaps; i++) {
+			if (!(c->caps[i].flags & SS_CAP_LEGACY_AUTH))
+				continue;
+			ss_buf_printf(out, "  %s: also the legacy form AUTH=",
+			    ss_phase_titles[p]);
+			ss_text_escape(out, c->caps[i].params,
+			    strlen(c->caps[i].params));
+			ss_buf_adds(out, " (for clients older than RFC 2554)\n");
+		}
+		if (c->nempty > 0)
+			ss_buf_printf(out, "  %s: %zu empty line%s in the EHLO "
+			    "reply (a \"250-\" with no keyword: malformed)\n",
+			    ss_phase_titles[p], c->nempty, c->nempty == 1 ?
+			    "" : "s");
+	}
+}
+
 /* The capability table: one column per phase, changes in words. */
 static void
 ss_report_caps_table(struct ss_buf *out, const struct ss_dialog *d)
@@ -461,6 +491,7 @@ ss_report_caps_table(struct ss_buf *out, const struct ss_dialog *d)
 		ss_report_caps_meaning(out, &rc, rc.keywords[i], labels[i]);
 		free(labels[i]);
 	}
+	ss_report_caps_oddities(out, &rc);
 	free(labels);
 	free(rc.keywords);
 }
@@ -590,9 +621,29 @@ ss_report_text_tls(struct ss_buf *out, const struct ss_transcript *t,
 	}
 }
 
+/* AUTH's messages explained, and smtpscope's verdict on the server. */
+static void
+ss_report_text_sasl(struct ss_buf *out, const struct ss_dialog *d,
+    const struct ss_transcript *t)
+{
+	struct ss_sasl_summary	 sum;
+	size_t			 i;
+
+	ss_sasl_summary_init(&sum, d, t);
+	for (i = 0; i < sum.nnotes; i++)
+		ss_buf_printf(out, "  %s\n", sum.notes[i]);
+	if (sum.verdict[0] != '\0') {
+		ss_buf_adds(out, "  smtpscope: ");
+		ss_report_esc(out, sum.verdict);
+		ss_buf_adds(out, "\n");
+	}
+	ss_sasl_summary_finish(&sum);
+}
+
 /* AUTH: the mechanism tried and how the server answered. */
 static void
-ss_report_text_auth(struct ss_buf *out, const struct ss_dialog *d)
+ss_report_text_auth(struct ss_buf *out, const struct ss_dialog *d,
+    const struct ss_transcript *t)
 {
 	const char	*mech = ss_dialog_auth_mech(d);
 	int		 code = ss_dialog_auth_code(d);
@@ -610,6 +661,7 @@ ss_report_text_auth(struct ss_buf *out, const struct ss_dialog *d)
 		ss_buf_adds(out, ": no final answer\n");
 	else
 		ss_buf_printf(out, ": refused (%d)\n", code);
+	ss_report_text_sasl(out, d, t);
 }
 
 /* Reply anomalies, by stable code, with a count and words. */
@@ -639,11 +691,19 @@ ss_report_text_head(struct ss_buf *out, const struct ss_report_target *tg)
 {
 	ss_buf_adds(out, "smtpscope " SMTPSCOPE_VERSION ": ");
 	ss_report_esc(out, tg->host);
-	ss_buf_printf(out, " port %d", tg->port);
+	if (tg->port > 0 || tg->imported == NULL) {
+		ss_buf_printf(out, " port %d", tg->port);
+	}
 	if (tg->address != NULL) {
 		ss_buf_adds(out, " (");
 		ss_report_esc(out, tg->address);
 		ss_buf_addc(out, ')');
+	}
+	if (tg->imported != NULL) {
+		ss_buf_adds(out, "\nImported from a pasted ");
+		ss_report_esc(out, tg->imported);
+		ss_buf_adds(out, " log (doc/import-formats.md): events are 1 ms "
+		    "apart, and lines marked inferred are not in the log");
 	}
 	ss_buf_adds(out, "\n\n");
 }
@@ -717,7 +777,7 @@ ss_report_text(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_transcript(out, d, flags);
 	ss_report_caps_table(out, d);
 	ss_report_text_tls(out, t, ss_dialog_tls(d));
-	ss_report_text_auth(out, d);
+	ss_report_text_auth(out, d, t);
 	ss_report_text_anomalies(out, d);
 	if (flags & SS_REPORT_FINDINGS) {
 		fs = ss_findings_run(t, d, tg->findings);
@@ -971,6 +1031,30 @@ ss_report_md_tls(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_md_certs(out, t, tls);
 }
 
+/* AUTH's messages explained, as a list. */
+static void
+ss_report_md_sasl(struct ss_buf *out, const struct ss_dialog *d,
+    const struct ss_transcript *t)
+{
+	struct ss_sasl_summary	 sum;
+	size_t			 i;
+
+	ss_sasl_summary_init(&sum, d, t);
+	if (sum.nnotes > 0 || sum.verdict[0] != '\0')
+		ss_buf_adds(out, "\n");
+	for (i = 0; i < sum.nnotes; i++) {
+		ss_buf_adds(out, "- ");
+		ss_report_md(out, sum.notes[i]);
+		ss_buf_adds(out, "\n");
+	}
+	if (sum.verdict[0] != '\0') {
+		ss_buf_adds(out, "- smtpscope: ");
+		ss_report_md(out, sum.verdict);
+		ss_buf_adds(out, "\n");
+	}
+	ss_sasl_summary_finish(&sum);
+}
+
 /* AUTH, anomalies and findings: the plain-text sections, as lists. */
 static void
 ss_report_md_rest(struct ss_buf *out, const struct ss_transcript *t,
@@ -989,6 +1073,7 @@ ss_report_md_rest(struct ss_buf *out, const struct ss_transcript *t,
 		ss_report_md(out, ss_dialog_auth_mech(d));
 		ss_buf_printf(out, ": %s (%d)\n", ss_dialog_auth_code(d) == 235 ?
 		    "accepted" : "not accepted", ss_dialog_auth_code(d));
+		ss_report_md_sasl(out, d, t);
 	}
 	if (ss_dialog_anomalies(d) != 0) {
 		ss_buf_adds(out, "\n## Anomalies in the server's replies\n\n");
@@ -1040,6 +1125,11 @@ ss_report_markdown(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_md(out, tg->host);
 	ss_buf_printf(out, " port %d\n\n", tg->port);
 	ss_buf_adds(out, "- tool: smtpscope " SMTPSCOPE_VERSION "\n");
+	if (tg->imported != NULL) {
+		ss_buf_adds(out, "- imported from a pasted ");
+		ss_report_md(out, tg->imported);
+		ss_buf_adds(out, " log\n");
+	}
 	if (tg->address != NULL) {
 		ss_buf_adds(out, "- address: ");
 		ss_report_md(out, tg->address);
@@ -1109,9 +1199,10 @@ ss_report_json_head(json_t *root, const struct ss_report_target *tg)
 		    json_string(report_curses_version));
 	json_object_set_new(root, "tool", json_pack("{s:s, s:s, s:o}", "name",
 	    "smtpscope", "version", SMTPSCOPE_VERSION, "libraries", libs));
-	json_object_set_new(root, "target", json_pack("{s:o, s:i, s:o}",
+	json_object_set_new(root, "target", json_pack("{s:o, s:i, s:o, s:o}",
 	    "host", ss_report_jstr(tg->host), "port", tg->port,
-	    "address", ss_report_jstr(tg->address)));
+	    "address", ss_report_jstr(tg->address),
+	    "imported", ss_report_jstr(tg->imported)));
 	ss_buf_init(&msg);
 	ss_report_message(&msg, tg->message);
 	json_object_set_new(root, "result", json_pack("{s:s, s:s%, s:i}",
@@ -1276,16 +1367,49 @@ ss_report_json_tls(const struct ss_transcript *t, const struct ss_dialog *d)
 	    "peer", ss_report_json_peer(t, tls));
 }
 
+/* The OAuth error object the server sent, or null. */
+static json_t *
+ss_report_json_oauth_error(const struct ss_sasl_summary *sum)
+{
+	struct ss_buf	 b;
+	json_t		*o;
+
+	if (!sum->has_error)
+		return json_null();
+	ss_buf_init(&b);
+	ss_sasl_oauth_error_explain(&sum->error, &b);
+	o = json_pack("{s:o, s:o, s:o, s:o, s:o}",
+	    "status", ss_report_jstr(sum->error.status),
+	    "scope", ss_report_jstr(sum->error.scope),
+	    "schemes", ss_report_jstr(sum->error.schemes),
+	    "openid_configuration", ss_report_jstr(sum->error.openid),
+	    "explanation", ss_report_jstr(b.data));
+	ss_buf_finish(&b);
+	return o;
+}
+
 /* The AUTH object, or null when no AUTH was tried. */
 static json_t *
-ss_report_json_auth(const struct ss_dialog *d)
+ss_report_json_auth(const struct ss_dialog *d, const struct ss_transcript *t)
 {
-	const char	*mech = ss_dialog_auth_mech(d);
+	const char		*mech = ss_dialog_auth_mech(d);
+	struct ss_sasl_summary	 sum;
+	json_t			*o, *notes;
+	size_t			 i;
 
 	if (mech == NULL || *mech == '\0')
 		return json_null();
-	return json_pack("{s:o, s:i}", "mechanism", ss_report_jstr(mech),
-	    "code", ss_dialog_auth_code(d));
+	ss_sasl_summary_init(&sum, d, t);
+	notes = json_array();
+	for (i = 0; i < sum.nnotes; i++)
+		json_array_append_new(notes, ss_report_jstr(sum.notes[i]));
+	o = json_pack("{s:o, s:i, s:o, s:o, s:o}", "mechanism",
+	    ss_report_jstr(mech), "code", ss_dialog_auth_code(d),
+	    "verdict", sum.verdict[0] != '\0' ? ss_report_jstr(sum.verdict) :
+	    json_null(), "oauth_error", ss_report_json_oauth_error(&sum),
+	    "notes", notes);
+	ss_sasl_summary_finish(&sum);
+	return o;
 }
 
 /* Each anomaly seen, by stable code, with its count. */
@@ -1364,7 +1488,7 @@ ss_report_json(const struct ss_transcript *t, const struct ss_dialog *d,
 	json_object_set_new(root, "events", ss_report_json_events(t));
 	json_object_set_new(root, "capabilities", ss_report_json_caps(d));
 	json_object_set_new(root, "tls", ss_report_json_tls(t, d));
-	json_object_set_new(root, "auth", ss_report_json_auth(d));
+	json_object_set_new(root, "auth", ss_report_json_auth(d, t));
 	json_object_set_new(root, "anomalies", ss_report_json_anomalies(d));
 	ss_report_json_findings(root, t, d, tg);
 	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |

@@ -22,15 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "smtpscope/flood.h"
 #include "smtpscope/net.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
 #include "smtpscope/text.h"
+#include "smtpscope/tls.h"
 #include "smtpscope/util.h"
+
 
 #define SESSION_READ_SIZE	16384
 #define SESSION_DEFAULT_TIMEOUT	30000
-#define SESSION_DEFAULT_MAX	(64u * 1024 * 1024)
 
 const char *const ss_step_names[SS_STEP_LAST] = {
 	"connect", "ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data",
@@ -104,11 +106,13 @@ struct ss_session {
 	char			*mail_from;
 	char			*rcpt_to;
 	char			*data_body;
-	size_t			 max_transcript;
+	size_t			 max_memory;
 
 	struct ss_transcript	*transcript;
 	struct ss_dialog	*dialog;
 	uint64_t		 t0;
+	struct ss_flood		 flood;		/* what reaches the transcript */
+	size_t			 client_memory;	/* of it, for the client's bytes */
 
 	enum ss_state		 state;
 	int			 fd;
@@ -155,6 +159,8 @@ static void	session_start_tls(struct ss_session *);
 static void	session_connect_failed(struct ss_session *, const char *);
 static void	session_set_meta(struct ss_session *);
 static void	session_tls_client_wait(struct ss_session *);
+static void	session_sasl_verdict(struct ss_session *);
+static int	session_auth_untrusted(struct ss_session *);
 
 /* Time since the session started, for the transcript. */
 static uint64_t
@@ -163,16 +169,92 @@ session_t(const struct ss_session *s)
 	return ss_now_us() - s->t0;
 }
 
-/* Append an event and let the dialog learn from it. */
+/* Memory the session's transcript and dialog hold. */
+static size_t
+session_memory(const struct ss_session *s)
+{
+	return ss_transcript_memory(s->transcript) +
+	    ss_dialog_memory(s->dialog);
+}
+
+/* Append an event as it is and let the dialog learn from it. */
+static void
+session_append(struct ss_session *s, enum ss_dir dir, enum ss_kind kind,
+    unsigned flags, const void *p, size_t len)
+{
+	size_t	i, before = 0;
+
+	if (dir == SS_DIR_CLIENT) {
+		before = session_memory(s);
+	}
+	i = ss_transcript_append(s->transcript, session_t(s), dir, kind, flags,
+	    p, len);
+	ss_dialog_feed(s->dialog, ss_transcript_get(s->transcript, i));
+	if (dir == SS_DIR_CLIENT) {
+		s->client_memory += session_memory(s) - before;
+	}
+}
+
+/* The flood gate let server bytes through: one S event. */
+static void
+session_flood_keep(void *arg, const char *p, size_t len)
+{
+	struct ss_session	*s = arg;
+
+	if (len > 0) {
+		session_append(s, SS_DIR_SERVER, SS_KIND_DATA,
+		    s->tls != NULL ? SS_EVF_TLS : 0, p, len);
+	}
+}
+
+/* The flood gate counted bytes it did not keep: one cut note. */
+static void
+session_flood_cut(void *arg, const struct ss_flood_cut *cut)
+{
+	struct ss_session	*s = arg;
+	char			*text;
+
+	text = ss_flood_cut_text(cut);
+	session_append(s, SS_DIR_INFO, SS_KIND_CUT, 0, text, strlen(text));
+	free(text);
+}
+
+/* Where the gate sends what it keeps and counts. */
+static void
+session_flood_out(struct ss_session *s, struct ss_flood_out *out)
+{
+	out->keep = session_flood_keep;
+	out->cut = session_flood_cut;
+	out->arg = s;
+}
+
+/*
+ * Append an event: a record first reports what the flood gate counted, so
+ * the cut stands where it happened; a new connection or a TLS handshake
+ * starts the gate afresh, as it does the reply parser.
+ */
 static void
 session_record(struct ss_session *s, enum ss_dir dir, enum ss_kind kind,
     unsigned flags, const void *p, size_t len)
 {
-	size_t	i;
+	struct ss_flood_out	out;
 
-	i = ss_transcript_append(s->transcript, session_t(s), dir, kind, flags,
-	    p, len);
-	ss_dialog_feed(s->dialog, ss_transcript_get(s->transcript, i));
+	if (dir != SS_DIR_CLIENT && dir != SS_DIR_SERVER) {
+		session_flood_out(s, &out);
+		ss_flood_flush(&s->flood, &out);
+		if (kind == SS_KIND_CONNECT || kind == SS_KIND_TLS_START) {
+			ss_flood_reset(&s->flood);
+		}
+	}
+	session_append(s, dir, kind, flags, p, len);
+}
+
+/* Memory the session's transcript and dialog hold, for what the server
+ * sent (what the client's own bytes took is counted apart). */
+static size_t
+session_server_memory(const struct ss_session *s)
+{
+	return session_memory(s) - s->client_memory;
 }
 
 /* Append a formatted record (T or I). */
@@ -270,8 +352,9 @@ ss_session_create(const struct ss_session_config *cfg, char **err)
 	s->mail_from = session_dup(cfg->mail_from);
 	s->rcpt_to = session_dup(cfg->rcpt_to);
 	s->data_body = session_dup(cfg->data_body);
-	s->max_transcript = cfg->max_transcript > 0 ?
-	    cfg->max_transcript : SESSION_DEFAULT_MAX;
+	s->max_memory = cfg->max_memory > 0 ?
+	    cfg->max_memory : SS_SESSION_MEMORY;
+	ss_flood_init(&s->flood);
 	s->transcript = ss_transcript_create();
 	s->dialog = ss_dialog_create();
 	s->t0 = ss_now_us();
@@ -381,6 +464,17 @@ ss_session_code(const struct ss_session *s)
 	return s->code;
 }
 
+/* A mechanism's verdict (SCRAM's server signature) goes on record. */
+static void
+session_sasl_verdict(struct ss_session *s)
+{
+	const char	*v;
+
+	if (s->sasl != NULL && (v = ss_sasl_verdict(s->sasl)) != NULL) {
+		session_note(s, SS_DIR_INFO, SS_KIND_SASL, "%s", v);
+	}
+}
+
 /* End the running step with a result and a message in words. */
 static void
 session_finish(struct ss_session *s, enum ss_result result, int code,
@@ -398,16 +492,21 @@ session_finish(struct ss_session *s, enum ss_result result, int code,
 	s->probe_listening = 0;
 	s->deadline = 0;
 	if (s->step == SS_STEP_AUTH) {
+		session_sasl_verdict(s);
 		ss_sasl_destroy(s->sasl);
 		s->sasl = NULL;
 	}
-	if (result != SS_RESULT_OK && result != SS_RESULT_REFUSED) {
+	/* A dropped step's reason is the closed event just written: saying
+	 * it again as an error would tell the user twice. */
+	if (result != SS_RESULT_OK && result != SS_RESULT_REFUSED &&
+	    result != SS_RESULT_DROPPED) {
 		session_note(s, SS_DIR_INFO, result == SS_RESULT_TIMEOUT ?
 		    SS_KIND_TIMEOUT : SS_KIND_ERROR, "%s", s->message);
 	}
 }
 
-/* Drop the connection; why (if given) goes to the transcript. */
+/* Drop the connection; why goes to the transcript, once, as the closed
+ * event, and is the running step's message. */
 static void
 session_close(struct ss_session *s, const char *why)
 {
@@ -617,6 +716,29 @@ session_probe_listen(struct ss_session *s)
 	session_set_state(s, SS_STATE_READY);
 }
 
+/* The probe's verdicts, kept in the transcript as well as the step's
+ * message: a batch run goes on to QUIT, and a saved session or a report
+ * must still say what the probe found. */
+static const char *const session_probe_words[2] = {
+	"not vulnerable: the command sent together with STARTTLS was "
+	    "discarded, as RFC 3207 requires",
+	"VULNERABLE: the server answered, inside TLS, the RSET sent in "
+	    "plaintext together with STARTTLS (command injection, "
+	    "CVE-2011-0411)",
+};
+
+/* End the probe with its verdict. */
+static void
+session_probe_end(struct ss_session *s, int vulnerable)
+{
+	const char	*words = session_probe_words[vulnerable != 0];
+
+	s->probe_listening = 0;
+	session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "starttls-inject: %s",
+	    words);
+	session_finish(s, SS_RESULT_OK, 0, "%s", words);
+}
+
 /* Did an unsolicited reply arrive while the probe listened? */
 static void
 session_probe_verdict(struct ss_session *s, int final)
@@ -625,19 +747,12 @@ session_probe_verdict(struct ss_session *s, int final)
 
 	for (i = s->probe_mark; i < n; i++) {
 		if (ss_dialog_exchange(s->dialog, i)->unsolicited) {
-			s->probe_listening = 0;
-			session_finish(s, SS_RESULT_OK, 0, "VULNERABLE: the server "
-			    "answered, inside TLS, the RSET sent in plaintext "
-			    "together with STARTTLS (command injection, "
-			    "CVE-2011-0411)");
+			session_probe_end(s, 1);
 			return;
 		}
 	}
 	if (final) {
-		s->probe_listening = 0;
-		session_finish(s, SS_RESULT_OK, 0, "not vulnerable: the command "
-		    "sent together with STARTTLS was discarded, as RFC 3207 "
-		    "requires");
+		session_probe_end(s, 0);
 	}
 }
 
@@ -949,18 +1064,40 @@ session_auth_challenge(struct ss_session *s, const struct ss_reply *r)
 	    &secret, &err) == -1) {
 		ss_buf_finish(&resp);
 		session_send_line(s, "*", 1, 0, 0);
-		session_finish(s, SS_RESULT_PROTOCOL, 334, "cannot answer the "
-		    "server's challenge (%s); sent \"*\" to cancel AUTH",
-		    err != NULL ? err : "mechanism not spoken by smtpscope");
+		session_finish(s, SS_RESULT_PROTOCOL, 334, "AUTH %s stopped at "
+		    "the server's challenge: %s; sent \"*\" to cancel it",
+		    s->sasl != NULL ? ss_sasl_mech(s->sasl) : "",
+		    err != NULL ? err : "a mechanism smtpscope does not speak");
 		free(err);
 		return;
 	}
-	session_send_line(s, resp.data, resp.len, secret, 0);
+	/* An empty answer is legal: SCRAM's after the server's proof,
+	 * XOAUTH2's after an error object. */
+	session_send_line(s, resp.len > 0 ? resp.data : "", resp.len, secret,
+	    0);
 	ss_wipe(resp.data, resp.len);
 	ss_buf_finish(&resp);
 	if (s->step_active) {
 		session_expect_reply(s);
 	}
+}
+
+/*
+ * A 235: the mechanism may still refuse to trust it (SCRAM, when the
+ * server never proved it knows the password).  Says whether it did.
+ */
+static int
+session_auth_untrusted(struct ss_session *s)
+{
+	char	*err = NULL;
+
+	if (s->sasl == NULL || ss_sasl_finish(s->sasl, &err) == 0) {
+		return 0;
+	}
+	session_finish(s, SS_RESULT_PROTOCOL, 235, "AUTH %s: %s",
+	    ss_sasl_mech(s->sasl), err);
+	free(err);
+	return 1;
 }
 
 /* The test message, dot-stuffed, with its final dot. */
@@ -1057,6 +1194,11 @@ session_on_reply(struct ss_session *s, const struct ss_exchange *x)
 		session_auth_challenge(s, r);
 		return;
 	}
+	if ((x->verb == SS_VERB_AUTH || x->verb == SS_VERB_SASL) &&
+	    r->code == 235 && s->step == SS_STEP_AUTH &&
+	    session_auth_untrusted(s)) {
+		return;
+	}
 	if (x->verb == SS_VERB_DATA && r->code == 354 &&
 	    s->step == SS_STEP_DATA) {
 		session_send_body(s);
@@ -1092,12 +1234,26 @@ session_check_reply(struct ss_session *s)
 /* ------------------------------------------------------------------ */
 /* Reading.                                                            */
 
+/* The memory bound is reached: say which, and stop reading. */
+static void
+session_over_bound(struct ss_session *s)
+{
+	session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "warning: the session "
+	    "reached its memory bound (%zu MiB of transcript and dialog for "
+	    "what the server sent): connection closed; what the server sent "
+	    "after this was not read, and no new connection opens (save the "
+	    "session and start another)", s->max_memory >> 20);
+	session_dropped(s, "connection closed: the session's memory bound was "
+	    "reached");
+}
+
 /* Read once (and drain TLS); record what came. */
 static void
 session_read(struct ss_session *s)
 {
-	char	buf[SESSION_READ_SIZE];
-	ssize_t	n;
+	char			buf[SESSION_READ_SIZE];
+	struct ss_flood_out	out;
+	ssize_t			n;
 
 	do {
 		if (s->tls != NULL) {
@@ -1133,12 +1289,10 @@ session_read(struct ss_session *s)
 			session_dropped(s, "the server closed the connection");
 			return;
 		}
-		session_record(s, SS_DIR_SERVER, SS_KIND_DATA,
-		    s->tls != NULL ? SS_EVF_TLS : 0, buf, (size_t)n);
-		if (ss_transcript_bytes(s->transcript) > s->max_transcript) {
-			session_dropped(s, "the server sent more than the "
-			    "transcript limit; connection closed to protect "
-			    "memory");
+		session_flood_out(s, &out);
+		ss_flood_feed(&s->flood, buf, (size_t)n, session_t(s), &out);
+		if (session_server_memory(s) > s->max_memory) {
+			session_over_bound(s);
 			return;
 		}
 		if (s->probe_listening) {
@@ -1161,6 +1315,11 @@ session_cannot_start(const struct ss_session *s, enum ss_step step)
 	}
 	if (s->step_active) {
 		return "another step is still running (cancel it first)";
+	}
+	if (step == SS_STEP_CONNECT &&
+	    session_server_memory(s) > s->max_memory) {
+		return "the session holds as much as its memory bound allows; "
+		    "save it and start another";
 	}
 	if (step == SS_STEP_CONNECT) {
 		return NULL;
@@ -1210,6 +1369,14 @@ session_warn(struct ss_session *s, enum ss_step step, const char *mech)
 	}
 }
 
+/* Is TLS 1.3 up, so tls-exporter channel binding exists (RFC 9266)? */
+static int
+session_tls13(const struct ss_session *s)
+{
+	return s->tls != NULL && strcmp(ss_tls_version_str(s->tls),
+	    "TLSv1.3") == 0;
+}
+
 /* The mechanism AUTH will use: asked, configured, strongest offered. */
 static const char *
 session_pick_mech(const struct ss_session *s, const char *arg)
@@ -1225,11 +1392,41 @@ session_pick_mech(const struct ss_session *s, const char *arg)
 		return s->auth_mech;
 	}
 	auth = caps != NULL ? ss_caps_find(caps, "AUTH") : NULL;
-	if (auth != NULL &&
-	    (m = ss_sasl_choose(auth->words, auth->nwords)) != NULL) {
+	if (auth != NULL && (m = ss_sasl_choose_cb(auth->words, auth->nwords,
+	    session_tls13(s))) != NULL) {
 		return m;
 	}
 	return "PLAIN";
+}
+
+/*
+ * The mechanism's state for this connection: OAUTHBEARER's host and port,
+ * and for TLS 1.3 the tls-exporter bytes SCRAM-PLUS binds to (RFC 9266).
+ */
+static struct ss_sasl *
+session_sasl_create(struct ss_session *s, const char *mech, char **err)
+{
+	const struct ss_caps	*caps = ss_dialog_current_caps(s->dialog);
+	struct ss_sasl_params	 p;
+	struct ss_sasl		*sasl;
+	unsigned char		 cb[32];
+
+	memset(&p, 0, sizeof p);
+	p.mech = mech;
+	p.user = s->user;
+	p.secret = s->password;
+	p.host = s->servername;
+	p.port = s->port;
+	p.server_plus = caps != NULL &&
+	    ss_caps_has_auth(caps, "SCRAM-SHA-256-PLUS");
+	if (session_tls13(s) && ss_tls_export_keying_material(s->tls,
+	    SS_SASL_TLS_EXPORTER_LABEL, "", sizeof cb, cb) == 0) {
+		p.cb_data = cb;
+		p.cb_len = sizeof cb;
+	}
+	sasl = ss_sasl_create_with(&p, err);
+	ss_wipe(cb, sizeof cb);
+	return sasl;
 }
 
 /* Start AUTH: the first line, redacted if it carries a secret. */
@@ -1241,11 +1438,16 @@ session_start_auth(struct ss_session *s, const char *mech, char **err)
 	size_t		public_len = 0;
 
 	if (s->user == NULL || s->password == NULL) {
-		*err = xstrdup("AUTH needs a user name and a password");
+		xasprintf(err, "AUTH needs a user name and a %s",
+		    ss_sasl_cred_names[ss_sasl_cred_of(mech)]);
 		return -1;
 	}
 	ss_sasl_destroy(s->sasl);
-	s->sasl = ss_sasl_create(mech, s->user, s->password);
+	s->sasl = NULL;
+	if (ss_sasl_supported(mech) &&
+	    (s->sasl = session_sasl_create(s, mech, err)) == NULL) {
+		return -1;
+	}
 	ss_buf_init(&line);
 	if (s->sasl != NULL) {
 		ss_sasl_start(s->sasl, &line, &secret, &public_len);
