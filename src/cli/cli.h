@@ -200,4 +200,9 @@ void	cli_mx_plan_finish(struct cli_mx_plan *);
 int	cli_batch_host(const struct cli_options *, const struct cli_mx_plan *,
 	    size_t);
 
+/* version.c: --version's line, and ncurses's version ("6.4") for the
+ * JSON report's "tool". */
+void	cli_version_print(FILE *);
+const char *cli_curses_version(void);
+
 #endif

@@ -605,7 +605,7 @@ cli_options_parse(int argc, char **argv, struct cli_options *o)
 			return 1;
 		}
 		if (ch == 'V') {
-			printf("smtpscope %s\n", SMTPSCOPE_VERSION);
+			cli_version_print(stdout);
 			return 1;
 		}
 		if (ch == '?') {

@@ -14,27 +14,28 @@
 
 #include "findings-int.h"
 
-/* Decode the leaf certificate of the connection; -1 if none. */
-static int
-conn_leaf(const struct conn *c, struct ss_cert_info *ci, size_t *ev)
+/* Decode the leaf certificate of the connection into c->leaf, once for
+ * every certificate rule; c->ev_leaf stays NONE if there is none or it
+ * does not decode. */
+void
+conn_decode_leaf(struct conn *c)
 {
 	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
 	const struct ss_event		*e;
 	struct ss_buf			 der;
-	int				 rc = -1;
 
+	c->ev_leaf = NONE;
 	if (c->ev_tls_up == NONE || tls->ncerts == 0) {
-		return -1;
+		return;
 	}
-	*ev = tls->cert_events[0];
-	e = ss_transcript_get(c->t, *ev);
+	e = ss_transcript_get(c->t, tls->cert_events[0]);
 	ss_buf_init(&der);
-	if (e != NULL && ss_base64_decode(&der, e->data, e->len) == 0) {
-		rc = ss_tls_cert_describe((const unsigned char *)der.data,
-		    der.len, ci);
+	if (e != NULL && ss_base64_decode(&der, e->data, e->len) == 0 &&
+	    ss_tls_cert_describe((const unsigned char *)der.data, der.len,
+	    &c->leaf) == 0) {
+		c->ev_leaf = tls->cert_events[0];
 	}
 	ss_buf_finish(&der);
-	return rc;
 }
 
 /* Append a field of the decoded certificate, escaped. */
@@ -161,22 +162,19 @@ int
 check_cert(const struct conn *c, const struct rule *r, struct draft *dr)
 {
 	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
-	struct ss_cert_info		 ci;
-	size_t				 leaf;
+	static const struct ss_cert_info none;	/* flags alone still count */
+	const struct ss_cert_info	*ci;
 
 	if (!tls->verify_known) {
 		return 0;
 	}
-	if (conn_leaf(c, &ci, &leaf) == -1) {
-		memset(&ci, 0, sizeof(ci));	/* flags alone still count */
-		leaf = NONE;
-	}
-	if (!cert_applies(r, tls->verify_flags, &ci)) {
+	ci = c->ev_leaf != NONE ? &c->leaf : &none;
+	if (!cert_applies(r, tls->verify_flags, ci)) {
 		return 0;
 	}
-	cert_words(c, r, &ci, dr);
-	cert_words_more(c, r, &ci, dr);
-	draft_event(dr, leaf);
+	cert_words(c, r, ci, dr);
+	cert_words_more(c, r, ci, dr);
+	draft_event(dr, c->ev_leaf);
 	draft_event(dr, c->ev_verify);
 	return 1;
 }

@@ -320,4 +320,5 @@ conn_init(struct conn *c, const struct ss_transcript *t,
 	c->ev_tls_fail = c->ev_verify = c->ev_end = NONE;
 	conn_scan_events(c);
 	conn_scan_exchanges(c);
+	conn_decode_leaf(c);
 }

@@ -20,9 +20,8 @@
 
 #include "smtpscope/dialog.h"
 #include "smtpscope/findings.h"
+#include "smtpscope/tls.h"
 #include "smtpscope/util.h"
-
-struct ss_cert_info;
 
 #define NONE	((size_t)-1)	/* no such event */
 
@@ -40,6 +39,10 @@ struct conn {
 	const struct ss_exchange *greeting;
 	const struct ss_exchange *ehlo[SS_PHASE_LAST]; /* last 250 each */
 	const struct ss_exchange *starttls;	/* last one answered */
+	/* The leaf certificate, decoded once for all the certificate rules
+	 * (base64 and a signature check: the costliest part of judging). */
+	struct ss_cert_info	 leaf;
+	size_t			 ev_leaf;	/* NONE: no leaf decoded */
 };
 
 /* A finding being written by a check. */
@@ -138,6 +141,9 @@ check_command_injection(const struct conn *c, const struct rule *r,
 int
 check_tls_old(const struct conn *c, const struct rule *r, struct draft *dr);
 int
+check_tls13_unsupported(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
 check_implicit_to_plain(const struct conn *c, const struct rule *r,
     struct draft *dr);
 int
@@ -145,6 +151,8 @@ check_plain_to_implicit(const struct conn *c, const struct rule *r,
     struct draft *dr);
 
 /* findings-cert.c */
+void
+conn_decode_leaf(struct conn *c);
 int
 check_cert(const struct conn *c, const struct rule *r, struct draft *dr);
 int

@@ -78,6 +78,8 @@ static const struct rule rules[] = {
 	    "STARTTLS advertised inside TLS", check_starttls_after_tls, 0),
 	RULE("tls-version-old", ERROR, "RFC 8996",
 	    "TLS older than 1.2", check_tls_old, 0),
+	RULE("tls13-unsupported", INFO, "RFC 9325 section 3.1.1",
+	    "the server does not speak TLS 1.3", check_tls13_unsupported, 0),
 	RULE("cert-expired", ERROR, "RFC 5280 section 4.1.2.5",
 	    "certificate expired", check_cert, SS_TLS_VERIFY_EXPIRED),
 	RULE("cert-not-yet-valid", ERROR, "RFC 5280 section 4.1.2.5",

@@ -231,13 +231,67 @@ tls_explain_plaintext(struct ss_tls *t)
 	return (1);
 }
 
+/* The alerts a server sends a client whose certificate (or its lack of
+ * one) it will not take: RFC 8446 section 6.2; a TLS 1.2 server that
+ * wants one and gets none says handshake_failure (RFC 5246 7.4.6). */
+static const struct {
+	unsigned char	 code;
+	int		 sent;	/* a certificate was sent */
+	const char	*words;
+} tls_client_cert_alerts[] = {
+	{ 116, 0, "the server requires a client certificate (alert "
+	  "certificate_required; see --cert and --key)" },
+	{ 40, 0, "the server requires a client certificate (alert "
+	  "handshake_failure after it asked for one and none was sent; see "
+	  "--cert and --key)" },
+	{ 116, 1, "the server did not accept the client certificate "
+	  "(alert certificate_required)" },
+	{ 42, 1, "the server rejected the client certificate (alert "
+	  "bad_certificate)" },
+	{ 43, 1, "the server rejected the client certificate (alert "
+	  "unsupported_certificate)" },
+	{ 45, 1, "the server rejected the client certificate: it has "
+	  "expired (alert certificate_expired)" },
+	{ 46, 1, "the server rejected the client certificate (alert "
+	  "certificate_unknown)" },
+	{ 48, 1, "the server does not trust the client certificate's "
+	  "issuer (alert unknown_ca)" },
+	{ 49, 1, "the server refused the client certificate (alert "
+	  "access_denied)" },
+};
+
+/* An alert about the client's certificate, in words; 0 if it is not.
+ * certificate_required means it whether or not a request was seen. */
+static int
+tls_explain_client_cert(struct ss_tls *t, int code)
+{
+	size_t	i;
+	int	sent = t->own_desc != NULL && t->cert_requested;
+
+	if (t->is_server || (!t->cert_requested && code != 116)) {
+		return (0);
+	}
+	for (i = 0; i < SS_NITEMS(tls_client_cert_alerts); i++) {
+		if (tls_client_cert_alerts[i].code == code &&
+		    tls_client_cert_alerts[i].sent == sent) {
+			ss_strlcpy(t->error, tls_client_cert_alerts[i].words,
+			    sizeof(t->error));
+			return (1);
+		}
+	}
+	return (0);
+}
+
 /* Name a received fatal alert. */
 static void
 tls_explain_alert(struct ss_tls *t)
 {
 	size_t	i;
-	int	code = t->alert;
+	int	code = t->alert >= 0 ? t->alert : t->sniff.plain_alert;
 
+	if (code >= 0 && tls_explain_client_cert(t, code)) {
+		return;
+	}
 	if (code < 0) {
 		snprintf(t->error, sizeof(t->error), "%s sent a fatal alert",
 		    tls_peer_noun(t));
@@ -374,10 +428,42 @@ tls_library_init(char **err)
 }
 
 /*
- * mbedTLS's debug output, read for one fact it keeps to itself: the
- * description of a fatal alert received ("got an alert message, type:
- * [2:116]"), kept in the running connection for tls_explain_alert.  Alerts
- * sent encrypted, as in TLS 1.3 after the ServerHello, are seen only here.
+ * Debug lines (level 2) that tell whether the server asked for a client
+ * certificate: mbedTLS enters its certificate writer in both TLS 1.2 and
+ * 1.3 only then, and otherwise says it skips it (TLS 1.2 says both, skip
+ * last).  The CertificateRequest of TLS 1.3 is encrypted, so this is the
+ * one way to know.
+ */
+static const struct {
+	const char	*line;
+	int		 requested;
+} tls_cert_request_lines[] = {
+	{ "=> write certificate\n", 1 },
+	{ "<= skip write certificate\n", 0 },
+	{ "skip write certificate\n", 0 },
+};
+
+/* A client-certificate debug line: note what it says. */
+static int
+tls_debug_cert_request(struct ss_tls *t, const char *str)
+{
+	size_t	i;
+
+	for (i = 0; i < SS_NITEMS(tls_cert_request_lines); i++) {
+		if (strcmp(str, tls_cert_request_lines[i].line) == 0) {
+			t->cert_requested = tls_cert_request_lines[i].requested;
+			return (1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * mbedTLS's debug output, read for facts it keeps to itself: whether a
+ * client certificate was asked for (above), and the description of a
+ * fatal alert received ("got an alert message, type: [2:116]"), kept in
+ * the running connection for tls_explain_alert.  Alerts sent encrypted, as
+ * in TLS 1.3 after the ServerHello, are seen only here.
  */
 void
 tls_debug(void *ctx, int level, const char *file, int line, const char *str)
@@ -388,7 +474,9 @@ tls_debug(void *ctx, int level, const char *file, int line, const char *str)
 	unsigned long		 alert_level, desc;
 
 	(void)ctx, (void)level, (void)file, (void)line;
-	if (tls_current == NULL || (p = strstr(str, mark)) == NULL) {
+	if (tls_current == NULL || (!tls_current->is_server &&
+	    tls_debug_cert_request(tls_current, str)) ||
+	    (p = strstr(str, mark)) == NULL) {
 		return;
 	}
 	p += sizeof(mark) - 1;
@@ -443,6 +531,9 @@ tls_recv(void *ctx, unsigned char *buf, size_t len)
 		}
 		memcpy(t->first + t->firstlen, buf, keep);
 		t->firstlen += keep;
+		if (!t->is_server) {
+			tls_sniff_feed(&t->sniff, buf, (size_t)n);
+		}
 		/* Fail at once on a first byte that cannot start a record,
 		 * rather than wait for a header that may never complete. */
 		if (!t->done && !tls_is_record_type(t->first[0])) {
@@ -503,6 +594,7 @@ tls_new(const mbedtls_ssl_config *conf, int fd, int is_server, char **err)
 	t->fd = fd;
 	t->is_server = is_server;
 	t->alert = -1;
+	t->sniff.plain_alert = -1;
 	mbedtls_ssl_init(&t->ssl);
 	ret = mbedtls_ssl_setup(&t->ssl, conf);
 	if (ret != 0) {
@@ -647,6 +739,10 @@ ss_tls_handshake(struct ss_tls *t)
 	if (ret == 0) {
 		t->done = 1;
 		tls_record_suite(t);
+		if (t->sniff.group != 0) {
+			tls_group_name(t->sniff.group, t->group,
+			    sizeof(t->group));
+		}
 		tls_record_verify(t);
 	}
 	return (ret);
@@ -659,6 +755,13 @@ ss_tls_read(struct ss_tls *t, void *buf, size_t len)
 	int	ret;
 
 	TLS_CALL(t, ret, mbedtls_ssl_read(&t->ssl, buf, len));
+	if (ret > 0) {
+		t->data_seen = 1;
+	}
+	if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && t->done &&
+	    !t->data_seen && !t->is_server) {
+		t->late_failure = 1;
+	}
 	if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
 		return (0);
 	}
@@ -728,6 +831,41 @@ const char *
 ss_tls_ciphersuite(const struct ss_tls *t)
 {
 	return (t->done ? t->suite : NULL);
+}
+
+/* The key exchange group, "x25519"; NULL when not known. */
+const char *
+ss_tls_group(const struct ss_tls *t)
+{
+	return (t->done && t->group[0] != '\0' ? t->group : NULL);
+}
+
+/* The client certificate sent, in words; see tls.h. */
+const char *
+ss_tls_client_cert_sent(const struct ss_tls *t)
+{
+	return (t->cert_requested ? t->own_desc : NULL);
+}
+
+/* Did the server send a CertificateRequest? */
+int
+ss_tls_client_cert_requested(const struct ss_tls *t)
+{
+	return (t->cert_requested);
+}
+
+/* A fatal alert on the first read after a finished handshake; tls.h. */
+int
+ss_tls_failed_after_handshake(const struct ss_tls *t)
+{
+	return (t->late_failure);
+}
+
+/* NewSessionTicket messages received after the handshake so far. */
+unsigned int
+ss_tls_tickets(const struct ss_tls *t)
+{
+	return (t->tickets);
 }
 
 /* The verification result; see tls.h. */
