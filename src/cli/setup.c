@@ -103,7 +103,11 @@ cli_setup_target(struct cli_setup *s, const struct cli_options *o)
 	return CLI_EXIT_OK;
 }
 
-/* The user and password: given ones, or the demo's in batch mode. */
+/*
+ * The user and password: given ones, or the demo's.  The explorer's AUTH
+ * prompt offers the demo's user name, as the footer says it; the password
+ * is typed, since that is what the lesson shows being hidden.
+ */
 static int
 cli_setup_credentials(struct cli_setup *s, const struct cli_options *o,
     int prompt)
@@ -111,8 +115,10 @@ cli_setup_credentials(struct cli_setup *s, const struct cli_options *o,
 	char	*err = NULL;
 
 	if (o->user == NULL) {
-		if (s->demo != NULL && o->batch) {
+		if (s->demo != NULL) {
 			s->cfg.user = ss_demo_user(s->demo);
+		}
+		if (s->demo != NULL && o->batch) {
 			s->password = xstrdup(o->auth_mech != NULL &&
 			    ss_sasl_cred_of(o->auth_mech) ==
 			    SS_SASL_CRED_TOKEN ? ss_demo_token(s->demo) :
