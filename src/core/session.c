@@ -1360,7 +1360,9 @@ session_warn(struct ss_session *s, enum ss_step step, const char *mech)
 		session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "warning: the server "
 		    "has not sent its greeting yet; sending anyway");
 	}
-	if (step == SS_STEP_STARTTLS && ss_dialog_in_tls(s->dialog)) {
+	/* Both send STARTTLS: inside TLS the probe proves nothing. */
+	if ((step == SS_STEP_STARTTLS || step == SS_STEP_PROBE_INJECT) &&
+	    ss_dialog_in_tls(s->dialog)) {
 		session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "warning: already "
 		    "inside TLS; sending STARTTLS again anyway");
 	} else if (kw != NULL && caps == NULL) {
