@@ -324,6 +324,22 @@ ss_strncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* The value of an ASCII hex digit, -1 if c is none. */
+int
+ss_hexval(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
 static const char ss_b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
