@@ -85,7 +85,12 @@ check_tls_failed(const struct conn *c, const struct rule *r,
 	const char	*why = conn_text(c, c->ev_tls_fail);
 
 	(void)r;
-	if (c->ev_tls_fail == NONE || c->ev_tls_up != NONE ||
+	/* A TLS 1.3 server that refuses the client's certificate (or its
+	 * lack of one) does so after the handshake ended on our side: a
+	 * "handshake failed" record after the TLS-up one counts too. */
+	if (c->ev_tls_fail == NONE || (c->ev_tls_up != NONE &&
+	    (c->ev_tls_fail < c->ev_tls_up ||
+	    strncmp(why, "handshake failed: ", 18) != 0)) ||
 	    (c->implicit && conn_peer_spoke_plaintext(c))) {
 		return 0;
 	}
