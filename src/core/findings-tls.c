@@ -88,8 +88,13 @@ check_tls_failed(const struct conn *c, const struct rule *r,
 
 	(void)r;
 	/* The plaintext peer and the old server have findings of their own
-	 * that say more. */
-	if (c->ev_tls_fail == NONE || c->ev_tls_up != NONE ||
+	 * that say more.  A TLS 1.3 server that refuses the client's
+	 * certificate (or its lack of one) does so after the handshake ended
+	 * on our side: a "handshake failed" record after the TLS-up one
+	 * counts too. */
+	if (c->ev_tls_fail == NONE || (c->ev_tls_up != NONE &&
+	    (c->ev_tls_fail < c->ev_tls_up ||
+	    strncmp(why, "handshake failed: ", 18) != 0)) ||
 	    (c->implicit && conn_peer_spoke_plaintext(c)) ||
 	    conn_only_old_tls(c)) {
 		return 0;

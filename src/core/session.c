@@ -973,6 +973,20 @@ session_dropped(struct ss_session *s, const char *why)
 	}
 }
 
+/* A write failed: a TLS 1.3 server that refused the handshake after it
+ * ended on our side (its alert read back by the TLS layer), or a dropped
+ * connection. */
+static void
+session_send_failed(struct ss_session *s)
+{
+	if (s->tls != NULL && ss_tls_failed_after_handshake(s->tls)) {
+		session_tls_refused(s);
+		return;
+	}
+	session_dropped(s, "the connection broke while sending");
+}
+
+
 /*
  * Send one line.  The transcript gets the line as sent, or, when it holds a
  * secret, its public part and the size of what was hidden: the secret
@@ -1011,7 +1025,7 @@ session_send_line(struct ss_session *s, const char *line, size_t len,
 	    shown.len);
 	ss_buf_finish(&shown);
 	if (session_flush(s) == -1) {
-		session_dropped(s, "the connection broke while sending");
+		session_send_failed(s);
 	}
 }
 
@@ -1161,7 +1175,7 @@ session_send_body(struct ss_session *s)
 	    body.len);
 	ss_buf_finish(&body);
 	if (session_flush(s) == -1) {
-		session_dropped(s, "the connection broke while sending");
+		session_send_failed(s);
 		return;
 	}
 	session_expect_reply(s);
@@ -1807,8 +1821,7 @@ ss_session_process(struct ss_session *s, short revents)
 			break;
 		default:
 			if ((revents & POLLOUT) && session_flush(s) == -1) {
-				session_dropped(s, "the connection broke "
-				    "while sending");
+				session_send_failed(s);
 				break;
 			}
 			if ((revents & (POLLIN | POLLHUP | POLLERR)) ||

@@ -50,6 +50,8 @@ _Static_assert(SS_NITEMS(tls_min_versions) == SS_TLS_VERSION_LAST &&
  * received alerts to it. */
 static _Thread_local struct ss_tls *tls_current;
 
+static void	tls_check_late_failure(struct ss_tls *, int *);
+
 /* ------------------------------------------------------------------ */
 /* Errors in words.                                                    */
 
@@ -447,8 +449,13 @@ static const struct {
 static int
 tls_debug_cert_request(struct ss_tls *t, const char *str)
 {
-	size_t	i;
+	const char	*p;
+	size_t		 i;
 
+	/* mbedTLS puts the context's address first: "0x55...: text". */
+	if ((p = strstr(str, ": ")) != NULL) {
+		str = p + 2;
+	}
 	for (i = 0; i < SS_NITEMS(tls_cert_request_lines); i++) {
 		if (strcmp(str, tls_cert_request_lines[i].line) == 0) {
 			t->cert_requested = tls_cert_request_lines[i].requested;
@@ -709,6 +716,41 @@ tls_record_verify(struct ss_tls *t)
 	t->flags = flags;
 }
 
+/*
+ * A client whose peer reset the connection while it wrote.  A server that
+ * refuses the handshake sends a fatal alert and closes with our next
+ * flight unread, so the kernel answers that flight with a reset; the
+ * alert, sent before, may still wait in the receive queue.  The helpers
+ * below read it, so the failure is the server's reason, not "reset".
+ */
+static int
+tls_peer_gone(const struct ss_tls *t, int ret)
+{
+	return (!t->is_server && (ret == MBEDTLS_ERR_NET_CONN_RESET ||
+	    ret == MBEDTLS_ERR_NET_SEND_FAILED));
+}
+
+/* During the handshake the server's alert is in the clear (TLS 1.2, or
+ * TLS 1.3 before its keys): the sniffer sees it in the raw bytes.  1 when
+ * a fatal alert was there. */
+static int
+tls_handshake_last_words(struct ss_tls *t)
+{
+	unsigned char	buf[4096];
+	ssize_t		n;
+	int		rounds = 16;
+
+	while (rounds-- > 0 && t->sniff.plain_alert < 0 &&
+	    (n = recv(t->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		tls_sniff_feed(&t->sniff, buf, (size_t)n);
+	}
+	if (t->sniff.plain_alert < 0) {
+		return (0);
+	}
+	t->alert = t->sniff.plain_alert;
+	return (1);
+}
+
 /* A TLS 1.3 NewSessionTicket is neither data nor an error: count it and
  * call again (bounded: each call consumes a message). */
 #define TLS_CALL(t, ret, call) do {					\
@@ -735,6 +777,19 @@ ss_tls_handshake(struct ss_tls *t)
 		return (0);
 	}
 	TLS_CALL(t, ret, mbedtls_ssl_handshake(&t->ssl));
+	if (tls_peer_gone(t, ret) && tls_handshake_last_words(t)) {
+		ret = MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+	}
+	/* A TLS 1.2 server that wants a certificate and gets none says so
+	 * with handshake_failure (RFC 5246 7.4.6); mbedTLS leaves that to
+	 * us.  (In TLS 1.3 it sends certificate_required itself.) */
+	if (t->is_server && ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE &&
+	    mbedtls_ssl_get_version_number(&t->ssl) ==
+	    MBEDTLS_SSL_VERSION_TLS1_2) {
+		(void)mbedtls_ssl_send_alert_message(&t->ssl,
+		    MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+		    MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+	}
 	ret = tls_result(t, ret);
 	if (ret == 0) {
 		t->done = 1;
@@ -758,10 +813,7 @@ ss_tls_read(struct ss_tls *t, void *buf, size_t len)
 	if (ret > 0) {
 		t->data_seen = 1;
 	}
-	if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && t->done &&
-	    !t->data_seen && !t->is_server) {
-		t->late_failure = 1;
-	}
+	tls_check_late_failure(t, &ret);
 	if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
 		return (0);
 	}
@@ -772,6 +824,46 @@ ss_tls_read(struct ss_tls *t, void *buf, size_t len)
 	return (tls_result(t, ret));
 }
 
+/*
+ * Did the server refuse the handshake after it ended on our side?  A fatal
+ * alert before any data says so.  So does an unreadable first record or
+ * a reset when the server had asked for a certificate: a server that
+ * seals its alert with its handshake keys (mbedTLS does) is unreadable to
+ * a client already on the application keys, and one that closes at once
+ * resets the connection.  *ret becomes the alert's error then.
+ */
+static void
+tls_check_late_failure(struct ss_tls *t, int *ret)
+{
+	if (t->is_server || !t->done || t->data_seen) {
+		return;
+	}
+	if (*ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+		t->late_failure = 1;
+	} else if (t->cert_requested && (*ret == MBEDTLS_ERR_SSL_INVALID_MAC ||
+	    *ret == MBEDTLS_ERR_NET_CONN_RESET)) {
+		t->late_failure = 1;
+		t->alert = 116;		/* certificate_required, in effect */
+		*ret = MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+	}
+}
+
+/* After the handshake (TLS 1.3) the alert is encrypted: let the library
+ * read it.  *ret becomes the alert's error when one was there. */
+static void
+tls_late_last_words(struct ss_tls *t, int *ret)
+{
+	unsigned char	buf[512];
+	int		got;
+
+	TLS_CALL(t, got, mbedtls_ssl_read(&t->ssl, buf, sizeof(buf)));
+	ss_wipe(buf, sizeof(buf));
+	tls_check_late_failure(t, &got);
+	if (t->late_failure) {
+		*ret = got;
+	}
+}
+
 /* Write bytes; one record at most per call, so large writes are partial. */
 ssize_t
 ss_tls_write(struct ss_tls *t, const void *buf, size_t len)
@@ -779,6 +871,9 @@ ss_tls_write(struct ss_tls *t, const void *buf, size_t len)
 	int	ret;
 
 	TLS_CALL(t, ret, mbedtls_ssl_write(&t->ssl, buf, len));
+	if (tls_peer_gone(t, ret) && t->done && !t->data_seen) {
+		tls_late_last_words(t, &ret);
+	}
 	return (tls_result(t, ret));
 }
 
