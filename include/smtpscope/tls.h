@@ -1,6 +1,7 @@
 /*
  * tls.h: TLS for smtpscope, client and (for the demo server) server side.
- * This module's tls.c is the only file that includes mbedTLS.
+ * The src/core/tls*.c files are the only ones that include mbedTLS (3.6 LTS
+ * or newer: TLS 1.2 and 1.3; TLS 1.0 and 1.1 are gone from the library).
  *
  * The client always completes the handshake with verification optional and
  * records the result, so the caller can explain a failure in words and the
@@ -19,21 +20,24 @@
 
 struct ss_buf;
 
+/* TLS versions as bounds.  SS_TLS_ANY (0, so a zeroed configuration gets
+ * it) is no bound: the oldest or newest version the library speaks. */
 enum ss_tls_version {
-	SS_TLS_1_0,
-	SS_TLS_1_1,
+	SS_TLS_ANY,
 	SS_TLS_1_2,
+	SS_TLS_1_3,
 	SS_TLS_VERSION_LAST
 };
+/* "TLSv1.2", "TLSv1.3" ("any" for SS_TLS_ANY). */
 extern const char *const ss_tls_version_names[SS_TLS_VERSION_LAST];
 
 struct ss_tls_client_config {
 	const char		*ca_file;	/* extra trust anchors (PEM) */
 	const char		*ca_pem;	/* extra anchors in memory */
 	int			 use_system_store; /* load the system bundle */
-	enum ss_tls_version	 min_version;	/* set it: 0 is SS_TLS_1_0;
-						   SS_TLS_1_2 unless probing */
+	enum ss_tls_version	 min_version;	/* SS_TLS_ANY: TLS 1.2 */
 	const char		*keylog_file;	/* NSS key log, or NULL */
+	enum ss_tls_version	 max_version;	/* SS_TLS_ANY: TLS 1.3 */
 };
 
 /* Results of ss_tls_handshake/read/write when not a byte count. */
@@ -131,9 +135,9 @@ struct ss_tls_server_config {
 	enum ss_cert_kind	 kind;
 	const char		*hostname;	/* DNS SAN, e.g. "localhost" */
 	const char		*const *ips;	/* IP SANs, NULL-terminated */
-	enum ss_tls_version	 max_version;	/* set it: 0 is SS_TLS_1_0;
-						   SS_TLS_1_2 unless an old
-						   server is the point */
+	enum ss_tls_version	 max_version;	/* SS_TLS_ANY: TLS 1.3;
+						   SS_TLS_1_2 for an older
+						   server */
 };
 
 struct ss_tls_server;
@@ -159,6 +163,37 @@ int	ss_crypto_hmac_md5(const void *key, size_t keylen, const void *msg,
 	    size_t msglen, unsigned char out[16]);
 /* SHA-256 of a byte string. */
 void	ss_crypto_sha256(const void *, size_t, unsigned char out[32]);
+/* SHA-1 of a byte string (SCRAM-SHA-1, RFC 5802); 0 or -1. */
+int	ss_crypto_sha1(const void *, size_t, unsigned char out[20]);
+/* HMAC-SHA-1 and HMAC-SHA-256 (RFC 2104) of msg under key; 0 or -1. */
+int	ss_crypto_hmac_sha1(const void *key, size_t keylen, const void *msg,
+	    size_t msglen, unsigned char out[20]);
+int	ss_crypto_hmac_sha256(const void *key, size_t keylen, const void *msg,
+	    size_t msglen, unsigned char out[32]);
+/* PBKDF2 (RFC 8018) with HMAC-SHA-1 or HMAC-SHA-256: outlen bytes derived
+ * from the password and salt in iterations rounds (SCRAM's Hi());
+ * 0, or -1 on bad input (iterations 0) or a library failure. */
+int	ss_crypto_pbkdf2_hmac_sha1(const void *pass, size_t passlen,
+	    const void *salt, size_t saltlen, unsigned int iterations,
+	    unsigned char *out, size_t outlen);
+int	ss_crypto_pbkdf2_hmac_sha256(const void *pass, size_t passlen,
+	    const void *salt, size_t saltlen, unsigned int iterations,
+	    unsigned char *out, size_t outlen);
+
+/*
+ * Keying material from the TLS exporter (RFC 8446 section 7.5, RFC 5705
+ * for TLS 1.2) of a connection whose handshake is done: len bytes for
+ * label, with context (a NUL-terminated string) or without (NULL).  For
+ * tls-exporter channel binding (RFC 9266): label "EXPORTER-Channel-Binding",
+ * context "" and 32 bytes, on TLS 1.3.  0, or -1 (handshake not done,
+ * library without exporters, len 0 or over 8160).
+ */
+int	ss_tls_export_keying_material(struct ss_tls *, const char *label,
+	    const char *context, size_t len, unsigned char *out);
+
+/* The TLS library's version, "3.6.6", as linked (not as compiled); cheap:
+ * no library initialisation. */
+const char *ss_tls_library_version(void);
 /* Fill with bytes from the kernel's random source; 0 or -1. */
 int	ss_crypto_random(void *, size_t);
 

@@ -64,6 +64,7 @@ struct cli_options {
 	const char		*servername;
 	int			 no_verify;
 	enum ss_tls_version	 tls_min;
+	enum ss_tls_version	 tls_max;	/* SS_TLS_ANY: newest */
 	const char		*keylog;	/* --keylog, else SSLKEYLOGFILE */
 	const char		*user;
 	const char		*password_file;

@@ -18,7 +18,7 @@
 
 enum {
 	OPT_PORT = 256, OPT_TLS, OPT_STARTTLS, OPT_NO_TLS, OPT_CA,
-	OPT_SERVERNAME, OPT_NO_VERIFY, OPT_TLS_MIN, OPT_KEYLOG, OPT_USER,
+	OPT_SERVERNAME, OPT_NO_VERIFY, OPT_TLS_MIN, OPT_TLS_MAX, OPT_KEYLOG, OPT_USER,
 	OPT_PASSWORD, OPT_PASSWORD_FILE, OPT_AUTH, OPT_EHLO, OPT_FROM, OPT_TO,
 	OPT_TIMEOUT, OPT_STEPS, OPT_BATCH, OPT_JSON, OPT_DEMO, OPT_SERVE_DEMO,
 	OPT_PROFILE, OPT_THEME, OPT_SAVE, OPT_NOTE, OPT_REPLAY,
@@ -35,6 +35,7 @@ static const struct option cli_long_options[] = {
 	{ "servername",		required_argument,	NULL, OPT_SERVERNAME },
 	{ "no-verify",		no_argument,		NULL, OPT_NO_VERIFY },
 	{ "tls-min",		required_argument,	NULL, OPT_TLS_MIN },
+	{ "tls-max",		required_argument,	NULL, OPT_TLS_MAX },
 	{ "keylog",		required_argument,	NULL, OPT_KEYLOG },
 	{ "user",		required_argument,	NULL, OPT_USER },
 	{ "password",		required_argument,	NULL, OPT_PASSWORD },
@@ -88,8 +89,9 @@ static const char cli_help_text[] =
 "  --ca FILE            trust the CA certificates in FILE (PEM) as well\n"
 "  --servername NAME    name sent as SNI and checked in the certificate\n"
 "  --no-verify          go on when the certificate does not verify\n"
-"  --tls-min V          oldest TLS version to accept: 1.0, 1.1 or 1.2\n"
-"                       (default 1.2)\n"
+"  --tls-min V          oldest TLS version to accept: 1.2 (default) or 1.3\n"
+"                       (1.0 and 1.1 are gone from mbedTLS 3.6: not offered)\n"
+"  --tls-max V          newest TLS version to offer: 1.2 or 1.3 (default)\n"
 "  --keylog FILE        write TLS keys for Wireshark (or SSLKEYLOGFILE)\n"
 "  --mx first|all|none  for a domain TARGET: its best MX host (default),\n"
 "                       each MX host in turn (batch), or no MX lookup\n"
@@ -224,17 +226,16 @@ cli_parse_timeout(const char *s, int *ms)
 	return 0;
 }
 
-/* --tls-min: the names people type. */
+/* --tls-min and --tls-max: the names people type. */
 static int
-cli_parse_tls_min(const char *s, enum ss_tls_version *v)
+cli_parse_tls_version(const char *s, enum ss_tls_version *v)
 {
 	static const struct {
 		const char		*name;
 		enum ss_tls_version	 version;
 	} table[] = {
-		{ "1.0", SS_TLS_1_0 }, { "1.1", SS_TLS_1_1 },
-		{ "1.2", SS_TLS_1_2 }, { "TLSv1.0", SS_TLS_1_0 },
-		{ "TLSv1.1", SS_TLS_1_1 }, { "TLSv1.2", SS_TLS_1_2 },
+		{ "1.2", SS_TLS_1_2 }, { "1.3", SS_TLS_1_3 },
+		{ "TLSv1.2", SS_TLS_1_2 }, { "TLSv1.3", SS_TLS_1_3 },
 	};
 	size_t	 i;
 
@@ -388,9 +389,14 @@ cli_option_value(int ch, const char *arg, struct cli_options *o)
 		o->port = (int)v;
 		return 0;
 	case OPT_TLS_MIN:
-		if (cli_parse_tls_min(arg, &o->tls_min) != 0)
-			return cli_usage_error("--tls-min: '%s' is not one of "
-			    "1.0, 1.1, 1.2", arg);
+		if (cli_parse_tls_version(arg, &o->tls_min) != 0)
+			return cli_usage_error("--tls-min: '%s' is not 1.2 or "
+			    "1.3 (mbedTLS 3.6 has no TLS 1.0 or 1.1)", arg);
+		return 0;
+	case OPT_TLS_MAX:
+		if (cli_parse_tls_version(arg, &o->tls_max) != 0)
+			return cli_usage_error("--tls-max: '%s' is not 1.2 or "
+			    "1.3", arg);
 		return 0;
 	case OPT_TIMEOUT:
 		if (cli_parse_timeout(arg, &o->timeout_ms) != 0)
@@ -562,6 +568,7 @@ cli_options_parse(int argc, char **argv, struct cli_options *o)
 
 	memset(o, 0, sizeof *o);
 	o->tls_min = SS_TLS_1_2;
+	o->tls_max = SS_TLS_ANY;
 	o->timeout_ms = 30000;
 	o->import_format = SS_IMPORT_FORMAT_LAST;
 	while ((ch = getopt_long(argc, argv, "hVo:", cli_long_options,

@@ -148,6 +148,7 @@ cli_setup_init(struct cli_setup *s, const struct cli_options *o, int prompt)
 	if (o->ca_file != NULL)
 		s->cfg.tls.ca_file = o->ca_file;
 	s->cfg.tls.min_version = o->tls_min;
+	s->cfg.tls.max_version = o->tls_max;
 	s->cfg.tls.keylog_file = o->keylog != NULL ? o->keylog :
 	    getenv("SSLKEYLOGFILE");
 	if (s->cfg.tls.keylog_file != NULL && *s->cfg.tls.keylog_file == '\0')

@@ -31,7 +31,7 @@ struct ss_demo_profile {
 	int			 starttls_code;	/* 220 go ahead, 454 refuse */
 	int			 implicit_tls;	/* handshake, then banner */
 	enum ss_cert_kind	 cert;
-	int			 legacy_tls;	/* speak at most TLS 1.0 */
+	int			 legacy_tls;	/* speak at most TLS 1.2 */
 
 	const char		*mechanisms;	/* "PLAIN LOGIN"; NULL none */
 	int			 auth_before_tls; /* AUTH in plaintext */

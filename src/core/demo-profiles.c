@@ -149,8 +149,8 @@ static const struct ss_demo_profile ss_demo_profiles[] = {
 	},
 	{
 		.name = "old-tls",
-		.summary = "speaks TLS 1.0 at most, which clients refuse by "
-		    "default (see --tls-min)",
+		.summary = "speaks TLS 1.2 at most, no TLS 1.3 (which "
+		    "--tls-min 1.3 refuses)",
 		.banner = SS_DEMO_BANNER,
 		.ehlo_plain = ehlo_exim_plain,
 		.ehlo_tls = ehlo_exim_tls,

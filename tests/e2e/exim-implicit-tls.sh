@@ -9,7 +9,7 @@ scope --json --tls "${EXIM_TRUST[@]}" --port "$EXIM_TLS_PORT" \
     --user "$E2E_USER" --password-file "$E2E_DIR/password" --auth PLAIN 127.0.0.1
 expect_rc 0 "implicit TLS with AUTH PLAIN"
 expect_json ".target.port == $EXIM_TLS_PORT" "--port used"
-expect_json '.tls.implicit == true and .tls.verified == true and .tls.version == "TLSv1.2"' "TLS summary"
+expect_json '.tls.implicit == true and .tls.verified == true and .tls.version == "TLSv1.3"' "TLS summary"
 expect_json '[.events[] | select(.dir == "S" or .dir == "C") | .tls] | all' \
     "every byte travelled inside TLS"
 expect_json '[.events[] | select(.dir == "S")][0].text | startswith("220 mx.smtpscope.test")' \

@@ -19,7 +19,7 @@ expect_json '.capabilities.after_tls[] | select(.keyword == "AUTH") | .mechanism
     "AUTH lists PLAIN and LOGIN"
 expect_json '.capabilities.before_tls[] | select(.keyword == "SIZE") | .size == 52428800' "SIZE decoded"
 expect_json '.capabilities.after_auth == null and .auth == null' "no credentials: no AUTH"
-expect_json '.tls.version == "TLSv1.2" and .tls.verified == true and .tls.implicit == false' "TLS summary"
+expect_json '.tls.version == "TLSv1.3" and .tls.verified == true and .tls.implicit == false' "TLS summary"
 expect_json '.tls.sni == "mx.smtpscope.test" and (.tls.peer[0].subject | test("CN=mx.smtpscope.test"))' "peer certificate"
 expect_json '[.events[] | select(.dir == "C") | .text] == ["EHLO smtpscope.local\\r\\n", "STARTTLS\\r\\n", "EHLO smtpscope.local\\r\\n", "QUIT\\r\\n"]' \
     "the client said exactly EHLO, STARTTLS, EHLO, QUIT"
@@ -35,7 +35,7 @@ expect_text '220 mx\.smtpscope\.test ESMTP Exim' "the banner"
 expect_text 'before TLS +after TLS' "the capability table's columns"
 expect_text '^ *STARTTLS +yes +removed' "STARTTLS removed after TLS"
 expect_text '^ *AUTH PLAIN LOGIN.* -- +added' "AUTH added after TLS"
-expect_text 'TLSv1\.2' "the TLS version"
+expect_text 'TLSv1\.3' "the TLS version"
 expect_text 'C TLS +EHLO' "the second EHLO marked as inside TLS"
 expect_no_raw_controls
 exit 0

@@ -37,7 +37,7 @@ grep -qE '^Capabilities' "$E2E_DIR/ticket.txt" || fail "no capability table in t
 grep -qE 'AUTH PLAIN LOGIN +-- +added after TLS +yes' "$E2E_DIR/ticket.txt" ||
     fail "the table does not show AUTH added after TLS"
 grep -qE '^Transcript' "$E2E_DIR/ticket.txt" || fail "no transcript in the text export"
-grep -qE '^TLS$' "$E2E_DIR/ticket.txt" && grep -q 'version      TLSv1.2' "$E2E_DIR/ticket.txt" ||
+grep -qE '^TLS$' "$E2E_DIR/ticket.txt" && grep -q 'version      TLSv1.3' "$E2E_DIR/ticket.txt" ||
     fail "no TLS summary in the text export"
 grep -qE '^Findings' "$E2E_DIR/ticket.txt" || fail "no findings in the text export"
 

@@ -15,7 +15,7 @@ tui_keys e
 tui_wait_region capabilities '^ *STARTTLS +yes'
 tui_expect_not_region capabilities '^ *AUTH.* yes'
 tui_keys s
-tui_wait_region wire '=== TLS established: TLSv1\.2'
+tui_wait_region wire '=== TLS established: TLSv1\.3'
 tui_wait_region wire '^T: verified'
 tui_screen | head -n 1 | grep -q 'cert verified' ||
     tui_fail "no verification verdict in the header"

@@ -10,11 +10,11 @@ tui_wait_region wire 'S: 220 '
 tui_keys e
 tui_wait_region capabilities '^ *STARTTLS +yes'
 tui_keys s
-tui_wait_region wire '=== TLS established: TLSv1\.2'
+tui_wait_region wire '=== TLS established: TLSv1\.3'
 tui_wait_region wire '^T: verified'
 # The header carries the version and the verdict, whatever the width of
 # the cipher's name.
-tui_screen | head -n 1 | grep -q 'TLSv1\.2' || tui_fail "no TLS version in the header"
+tui_screen | head -n 1 | grep -q 'TLSv1\.3' || tui_fail "no TLS version in the header"
 tui_screen | head -n 1 | grep -qi 'verified' ||
     tui_fail "no verification verdict in the header: $(tui_screen | head -n 1)"
 tui_keys e

@@ -142,8 +142,8 @@ enum act {
 	ACT_READ,	/* read a reply; expect it to start with expect */
 	ACT_SEND,	/* send text CRLF; expect the reply to start so */
 	ACT_TLS,	/* handshake; expect the verify flags */
-	ACT_TLS_FAIL,	/* the handshake must fail (client wants TLS 1.2) */
-	ACT_TLS_OLD,	/* handshake allowing TLS 1.0; expect the version */
+	ACT_TLS_FAIL,	/* the handshake must fail (client wants TLS 1.3) */
+	ACT_TLS_OLD,	/* handshake allowing TLS 1.2; expect the version */
 	ACT_SILENT,	/* nothing may arrive for 300 ms */
 	ACT_CRAM,	/* answer the CRAM-MD5 challenge for the demo user */
 	ACT_EOF,	/* the server closes the connection */
@@ -201,7 +201,7 @@ static const struct script scripts[] = {
 	{ "old-tls", { BANNER, EHLO, STARTTLS,
 	    { ACT_TLS_FAIL, NULL, NULL, 0 } } },
 	{ "old-tls", { BANNER, EHLO, STARTTLS,
-	    { ACT_TLS_OLD, NULL, "TLSv1.0", 0 }, EHLO, QUIT } },
+	    { ACT_TLS_OLD, NULL, "TLSv1.2", 0 }, EHLO, QUIT } },
 	{ "injection-vulnerable", { BANNER, EHLO,
 	    { ACT_SEND, "STARTTLS\r\nNOOP", "220 2.0.0", 0 }, TLS_OK,
 	    { ACT_READ, NULL, "250 2.0.0 OK", 0 }, QUIT } },
@@ -283,10 +283,10 @@ run_step(const struct script *s, size_t n, struct conn *c,
 		assert_int_equal(ss_tls_verify_flags(c->tls), st->flags);
 		return;
 	case ACT_TLS_FAIL:
-		assert_int_equal(conn_tls(c, d, SS_TLS_1_2), -1);
+		assert_int_equal(conn_tls(c, d, SS_TLS_1_3), -1);
 		return;
 	case ACT_TLS_OLD:
-		assert_int_equal(conn_tls(c, d, SS_TLS_1_0), 0);
+		assert_int_equal(conn_tls(c, d, SS_TLS_ANY), 0);
 		assert_string_equal(ss_tls_version_str(c->tls), st->expect);
 		return;
 	case ACT_SILENT:

@@ -184,7 +184,7 @@ test_starttls_and_auth(void **state)
 	assert_int_equal(c->len, 0);		/* nothing injected */
 	assert_int_equal(conn_tls(c, d, SS_TLS_1_2), 0);
 	assert_int_equal(ss_tls_verify_flags(c->tls), 0);
-	assert_string_equal(ss_tls_version_str(c->tls), "TLSv1.2");
+	assert_string_equal(ss_tls_version_str(c->tls), "TLSv1.3");
 	expect_cmd(c, "AUTH PLAIN " PLAIN_GOOD, "503 5.5.1 "); /* no EHLO */
 	reply = conn_cmd(c, "EHLO t");
 	assert_non_null(reply);

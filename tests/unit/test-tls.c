@@ -190,7 +190,7 @@ test_verify_cases(void **state)
 		scfg.kind = verify_cases[i].kind;
 		scfg.hostname = "localhost";
 		scfg.ips = verify_cases[i].ips;
-		scfg.max_version = SS_TLS_1_2;
+		scfg.max_version = SS_TLS_ANY;
 		memset(&ccfg, 0, sizeof(ccfg));
 		ccfg.min_version = SS_TLS_1_2;
 		ccfg.use_system_store = verify_cases[i].system_store;
@@ -198,10 +198,12 @@ test_verify_cases(void **state)
 		    verify_cases[i].name);
 		assert_int_equal(p.crc, 0);
 		assert_int_equal(p.src, 0);
-		assert_string_equal(ss_tls_version_str(p.c), "TLSv1.2");
-		/* IANA spelling; the demo key is ECDSA, so the suite is. */
-		assert_memory_equal(ss_tls_ciphersuite(p.c),
-		    "TLS_ECDHE_ECDSA_WITH_", 21);
+		assert_string_equal(ss_tls_version_str(p.c), "TLSv1.3");
+		/* IANA spelling of a TLS 1.3 suite (TLS 1.2's: in
+		 * test_versions). */
+		assert_true(strncmp(ss_tls_ciphersuite(p.c), "TLS_AES_",
+		    8) == 0 || strncmp(ss_tls_ciphersuite(p.c),
+		    "TLS_CHACHA20_", 13) == 0);
 		assert_null(strchr(ss_tls_ciphersuite(p.c), '-'));
 		assert_int_equal(ss_tls_verify_flags(p.c),
 		    verify_cases[i].flags);
@@ -276,9 +278,9 @@ static void
 test_cert_describe(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    ips_both, SS_TLS_1_2 };
+					    ips_both, SS_TLS_ANY };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL };
+					    NULL, SS_TLS_ANY };
 	struct ss_cert_info		 ci;
 	struct pair			 p;
 	const unsigned char		*der;
@@ -323,9 +325,9 @@ static void
 test_cert_describe_kinds(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_SELF_SIGNED,
-					    "localhost", NULL, SS_TLS_1_2 };
+					    "localhost", NULL, SS_TLS_ANY };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL };
+					    NULL, SS_TLS_ANY };
 	struct ss_cert_info		 ci;
 	struct pair			 p;
 	const unsigned char		*der;
@@ -407,9 +409,9 @@ static void
 test_data_both_ways(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_1_2 };
+					    NULL, SS_TLS_ANY };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL };
+					    NULL, SS_TLS_ANY };
 	struct pair			 p;
 	enum { BIG = 100000 };
 	unsigned char			*out, *in;
@@ -467,58 +469,92 @@ is_hex(const char *s, size_t len)
 	return (1);
 }
 
-/* The key log holds one NSS line per handshake, in a private file. */
+/* The key log lines of one version: label, client random, secret. */
+static int
+keylog_line_ok(const char *line, int tls13)
+{
+	static const char *const labels13[] = {
+		"CLIENT_HANDSHAKE_TRAFFIC_SECRET ",
+		"SERVER_HANDSHAKE_TRAFFIC_SECRET ",
+		"CLIENT_TRAFFIC_SECRET_0 ", "SERVER_TRAFFIC_SECRET_0 ",
+	};
+	size_t	i, n, secret;
+
+	if (!tls13) {
+		return (strncmp(line, "CLIENT_RANDOM ", 14) == 0 &&
+		    strlen(line) == 14 + 64 + 1 + 96 + 1 &&
+		    is_hex(line + 14, 64) && line[78] == ' ' &&
+		    is_hex(line + 79, 96) && line[175] == '\n');
+	}
+	for (i = 0; i < SS_NITEMS(labels13); i++) {
+		n = strlen(labels13[i]);
+		if (strncmp(line, labels13[i], n) != 0) {
+			continue;
+		}
+		secret = strlen(line) - n - 64 - 2;
+		return (is_hex(line + n, 64) && line[n + 64] == ' ' &&
+		    (secret == 64 || secret == 96) &&
+		    is_hex(line + n + 65, secret) &&
+		    line[n + 65 + secret] == '\n');
+	}
+	return (0);
+}
+
+/* The key log holds the NSS lines of each handshake (one for TLS 1.2,
+ * four for TLS 1.3), appended to a private file. */
 static void
 test_keylog(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
 					    NULL, SS_TLS_1_2 };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL };
+					    NULL, SS_TLS_ANY };
 	struct pair			 p;
 	struct stat			 st;
 	char				 dir[] = "/tmp/test-tls-XXXXXX";
 	char				 path[64], line[256];
 	FILE				*f;
-	int				 i, lines = 0;
+	int				 i, tls13, lines;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/keys.log", dir);
 	ccfg.keylog_file = path;
-	for (i = 0; i < 2; i++) {
-		pair_open(&p, &scfg, &ccfg, 1, "localhost");
-		assert_int_equal(p.crc, 0);
-		pair_close(&p);
+	for (tls13 = 0; tls13 < 2; tls13++) {
+		scfg.max_version = tls13 ? SS_TLS_ANY : SS_TLS_1_2;
+		for (i = 0; i < 2; i++) {
+			pair_open(&p, &scfg, &ccfg, 1, "localhost");
+			assert_int_equal(p.crc, 0);
+			assert_string_equal(ss_tls_version_str(p.c),
+			    tls13 ? "TLSv1.3" : "TLSv1.2");
+			pair_close(&p);
+		}
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		lines = 0;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			assert_true(keylog_line_ok(line, tls13));
+			lines++;
+		}
+		fclose(f);
+		assert_int_equal(lines, tls13 ? 8 : 2);
+		unlink(path);
 	}
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		assert_int_equal(strlen(line), 14 + 64 + 1 + 96 + 1);
-		assert_memory_equal(line, "CLIENT_RANDOM ", 14);
-		assert_true(is_hex(line + 14, 64));
-		assert_int_equal(line[78], ' ');
-		assert_true(is_hex(line + 79, 96));
-		assert_int_equal(line[175], '\n');
-		lines++;
-	}
-	fclose(f);
-	assert_int_equal(lines, 2);
-	unlink(path);
 	rmdir(dir);
 }
 
-/* Version limits: a strict client and an old server fail in words; a
- * client allowing old versions gets the old one. */
+/* Version limits: a client wanting TLS 1.3 and a TLS 1.2 server fail in
+ * words on both sides (the alert's description is seen through mbedTLS's
+ * debug output); otherwise the newest version both speak wins. */
 static void
 test_versions(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_1_1 };
-	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL };
+					    NULL, SS_TLS_1_2 };
+	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_3,
+					    NULL, SS_TLS_ANY };
 	struct pair			 p;
 
 	(void)state;
@@ -527,23 +563,47 @@ test_versions(void **state)
 	assert_non_null(ss_tls_error(p.c));
 	assert_non_null(strstr(ss_tls_error(p.c), "version"));
 	assert_int_equal(p.src, SS_TLS_ERROR);
-	assert_non_null(strstr(ss_tls_error(p.s),
-	    "the client sent a fatal alert: protocol version"));
+	/* A TLS 1.3 ClientHello offers only TLS 1.3 suites, which a TLS 1.2
+	 * server cannot use; it says so with a handshake_failure alert. */
+	assert_non_null(strstr(ss_tls_error(p.s), "the handshake failed"));
+	assert_string_equal(ss_tls_error(p.c), "the server sent a fatal alert: "
+	    "handshake failure (usually no cipher suite, curve or version in "
+	    "common)");
 	assert_null(ss_tls_version_str(p.c));
 	pair_close(&p);
 
-	ccfg.min_version = SS_TLS_1_0;
+	ccfg.min_version = SS_TLS_ANY;
 	pair_open(&p, &scfg, &ccfg, 1, "localhost");
 	assert_int_equal(p.crc, 0);
 	assert_null(ss_tls_error(p.c));
-	assert_string_equal(ss_tls_version_str(p.c), "TLSv1.1");
+	assert_string_equal(ss_tls_version_str(p.c), "TLSv1.2");
 	pair_close(&p);
 
-	scfg.max_version = SS_TLS_1_0;
+	scfg.max_version = SS_TLS_ANY;
 	pair_open(&p, &scfg, &ccfg, 1, "localhost");
 	assert_int_equal(p.crc, 0);
-	assert_string_equal(ss_tls_version_str(p.c), "TLSv1.0");
+	assert_string_equal(ss_tls_version_str(p.c), "TLSv1.3");
 	pair_close(&p);
+
+	ccfg.max_version = SS_TLS_1_2;
+	pair_open(&p, &scfg, &ccfg, 1, "localhost");
+	assert_int_equal(p.crc, 0);
+	assert_string_equal(ss_tls_version_str(p.c), "TLSv1.2");
+	/* IANA spelling; the demo key is ECDSA, so the suite is. */
+	assert_memory_equal(ss_tls_ciphersuite(p.c), "TLS_ECDHE_ECDSA_WITH_",
+	    21);
+	assert_null(strchr(ss_tls_ciphersuite(p.c), '-'));
+	pair_close(&p);
+
+	/* A minimum above the maximum is a configuration error. */
+	{
+		char	*err = NULL;
+
+		ccfg.min_version = SS_TLS_1_3;
+		assert_null(ss_tls_client_create(&ccfg, &err));
+		assert_non_null(err);
+		free(err);
+	}
 }
 
 /* Peers that do not speak TLS at all give an error, not a hang. */
@@ -570,9 +630,9 @@ static void
 test_plaintext_peer(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_1_2 };
+					    NULL, SS_TLS_ANY };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL };
+					    NULL, SS_TLS_ANY };
 	struct ss_tls_server		*srv;
 	struct ss_tls_client		*cli;
 	struct ss_tls			*t;
@@ -613,9 +673,9 @@ static void
 test_config_errors(void **state)
 {
 	struct ss_tls_client_config	 ccfg = { "/nonexistent/ca.pem", NULL,
-					    0, SS_TLS_1_2, NULL };
+					    0, SS_TLS_1_2, NULL, SS_TLS_ANY };
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_1_2 };
+					    NULL, SS_TLS_ANY };
 	static const char *const	 bad_ips[] = { "not-an-ip", NULL };
 	char				*err = NULL;
 
@@ -648,7 +708,7 @@ static void
 test_server_create_fast(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    ips_both, SS_TLS_1_2 };
+					    ips_both, SS_TLS_ANY };
 	struct ss_tls_server		*srv;
 	char				*err = NULL;
 	uint64_t			 t0, t1;
@@ -699,9 +759,8 @@ static void
 test_version_names(void **state)
 {
 	(void)state;
-	assert_string_equal(ss_tls_version_names[SS_TLS_1_0], "TLSv1.0");
-	assert_string_equal(ss_tls_version_names[SS_TLS_1_1], "TLSv1.1");
 	assert_string_equal(ss_tls_version_names[SS_TLS_1_2], "TLSv1.2");
+	assert_string_equal(ss_tls_version_names[SS_TLS_1_3], "TLSv1.3");
 }
 
 int

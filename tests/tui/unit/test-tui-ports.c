@@ -359,7 +359,7 @@ test_header_narrow(void **state)
 		    "port ", f->demo_port);
 		assert_non_null(strstr(row, port));
 		assert_non_null(strstr(row, "ready"));
-		assert_non_null(strstr(row, "TLSv1.2"));
+		assert_non_null(strstr(row, "TLSv1.3"));
 		assert_non_null(strstr(row, "verified"));
 		assert_true(strstr(row, "finding") != NULL ||
 		    strstr(row, "info") != NULL ||
