@@ -45,6 +45,11 @@ const char *ss_demo_address(const struct ss_demo *);	/* "127.0.0.1" */
 const char *ss_demo_ca_pem(const struct ss_demo *);
 const char *ss_demo_user(const struct ss_demo *);
 const char *ss_demo_password(const struct ss_demo *);
+/* The bearer token XOAUTH2 and OAUTHBEARER accept; any other is refused
+ * with the JSON error object. */
+const char *ss_demo_token(const struct ss_demo *);
+/* Does the profile offer this AUTH mechanism? */
+int	ss_demo_offers(const struct ss_demo *, const char *mech);
 const struct ss_demo_profile *ss_demo_profile(const struct ss_demo *);
 
 /* Serve until *stop becomes non-zero (checked at least every 200 ms). */

@@ -49,6 +49,8 @@ enum ss_kind {
 	SS_KIND_ERROR,		/* any other failure, in words */
 	SS_KIND_CLOSED,		/* the connection ended */
 	SS_KIND_NOTE,		/* free text (warnings, user notes) */
+	SS_KIND_SASL,		/* a mechanism's verdict: "SCRAM-SHA-256
+				   server-signature=ok" (doc/auth.md) */
 	SS_KIND_LAST
 };
 extern const char *const ss_kind_names[SS_KIND_LAST];	/* "data", "tls-up" */

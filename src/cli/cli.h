@@ -126,7 +126,8 @@ void	cli_setup_finish(struct cli_setup *);
 /* The password from --password-file, SMTPSCOPE_PASSWORD or a prompt with
  * echo off on the terminal (when prompt is set).  Returns a string the
  * caller wipes with ss_free_secret, or NULL with *err set. */
-char	*cli_password_get(const char *file, const char *user, int prompt,
+char	*cli_password_get(const char *file, const char *user,
+	    const char *what, int prompt,
 	    char **err);
 
 /* Batch mode: run the steps, print the report, return the exit code. */

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "smtpscope/demo.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/store.h"
 #include "smtpscope/util.h"
 
@@ -100,11 +101,14 @@ static const char cli_help_text[] =
 "SMTP:\n"
 "  --ehlo NAME          name to greet with (default smtpscope.local)\n"
 "  --user NAME          authenticate as NAME\n"
-"  --password-file FILE read the password from the first line of FILE;\n"
-"                       else SMTPSCOPE_PASSWORD, else a prompt (never a\n"
-"                       command-line value: ps shows those to everyone)\n"
-"  --auth MECH          SASL mechanism: PLAIN, LOGIN or CRAM-MD5\n"
-"                       (default: the strongest one advertised)\n"
+"  --password-file FILE read the password (or, for XOAUTH2 and\n"
+"                       OAUTHBEARER, the bearer token) from the first line\n"
+"                       of FILE; else SMTPSCOPE_PASSWORD, else a prompt\n"
+"                       (never a command-line value: ps shows those)\n"
+"  --auth MECH          SASL mechanism: SCRAM-SHA-256-PLUS, SCRAM-SHA-256,\n"
+"                       SCRAM-SHA-1, CRAM-MD5, PLAIN, LOGIN, XOAUTH2,\n"
+"                       OAUTHBEARER (default: the strongest password one\n"
+"                       advertised; a token one only when asked)\n"
 "  --from ADDR          MAIL FROM address for the mail step\n"
 "  --to ADDR            RCPT TO address for the rcpt step\n"
 "  --size OCTETS        the size of the message you want to send: a\n"
@@ -329,6 +333,16 @@ cli_parse_size(const char *arg, uint64_t *size)
 	return 0;
 }
 
+/* A SASL mechanism name: 1 to 20 of A-Z 0-9 - _ (RFC 4422 3.1). */
+static int
+cli_sasl_name(const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return n > 0 && n <= 20 && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
 /* Options that only set a string. */
 static int
 cli_option_string(int ch, const char *arg, struct cli_options *o)
@@ -339,7 +353,6 @@ cli_option_string(int ch, const char *arg, struct cli_options *o)
 	case OPT_KEYLOG:	o->keylog = arg; break;
 	case OPT_USER:		o->user = arg; break;
 	case OPT_PASSWORD_FILE:	o->password_file = arg; break;
-	case OPT_AUTH:		o->auth_mech = arg; break;
 	case OPT_EHLO:		o->ehlo = arg; break;
 	case OPT_FROM:		o->from = arg; break;
 	case OPT_TO:		o->to = arg; break;
@@ -433,6 +446,16 @@ cli_option_value(int ch, const char *arg, struct cli_options *o)
 		if (cli_mx_mode_from_name(arg, &o->mx) != 0)
 			return cli_usage_error("--mx: '%s' is not one of first, "
 			    "all, none", arg);
+		return 0;
+	case OPT_AUTH:
+		/* Another name is sent to see the server's answer, and the
+		 * exchange cancelled at its first challenge. */
+		if (!ss_sasl_supported(arg) && !cli_sasl_name(arg))
+			return cli_usage_error("--auth: '%s' is not a SASL "
+			    "mechanism name; smtpscope speaks SCRAM-SHA-256-PLUS, "
+			    "SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, PLAIN, LOGIN, "
+			    "XOAUTH2, OAUTHBEARER", arg);
+		o->auth_mech = arg;
 		return 0;
 	case OPT_PASSWORD:
 		return cli_usage_error("--password is not accepted: every user "

@@ -15,8 +15,9 @@
 #include "cli.h"
 #include "smtpscope/util.h"
 
-/* Longest password we read; the rest of a line is an error. */
-#define CLI_PASSWORD_MAX	1024
+/* Longest password or bearer token we read (Microsoft 365's access
+ * tokens are JSON Web Tokens of 2 to 4 KB); more is an error. */
+#define CLI_PASSWORD_MAX	16384
 
 /* Strip the line end (LF or CRLF) from a line read into buf. */
 static void
@@ -79,7 +80,7 @@ cli_password_from_file(const char *path, char **err)
 
 /* Ask on the terminal with echo off, restoring the terminal after. */
 static char *
-cli_password_prompt(const char *user, char **err)
+cli_password_prompt(const char *user, const char *what, char **err)
 {
 	struct termios	 saved, quiet;
 	char		 buf[CLI_PASSWORD_MAX];
@@ -94,7 +95,8 @@ cli_password_prompt(const char *user, char **err)
 		    "SMTPSCOPE_PASSWORD (there is no terminal to ask on)");
 		return NULL;
 	}
-	xasprintf(&prompt, "Password for %s: ", user);
+	xasprintf(&prompt, "%c%s for %s: ", what[0] == 'p' ? 'P' : 'B',
+	    what + 1, user);
 	(void)!write(fd, prompt, strlen(prompt));
 	free(prompt);
 	quiet = saved;
@@ -115,7 +117,8 @@ cli_password_prompt(const char *user, char **err)
 
 /* The password, from the first source that has one. */
 char *
-cli_password_get(const char *file, const char *user, int prompt, char **err)
+cli_password_get(const char *file, const char *user, const char *what,
+    int prompt, char **err)
 {
 	const char	*env;
 
@@ -125,7 +128,7 @@ cli_password_get(const char *file, const char *user, int prompt, char **err)
 	if ((env = getenv("SMTPSCOPE_PASSWORD")) != NULL)
 		return xstrdup(env);
 	if (prompt)
-		return cli_password_prompt(user, err);
+		return cli_password_prompt(user, what, err);
 	*err = xstrdup("no password: use --password-file FILE or "
 	    "SMTPSCOPE_PASSWORD");
 	return NULL;

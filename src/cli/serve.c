@@ -55,11 +55,14 @@ cli_serve_demo(const struct cli_options *o)
 	}
 	cli_serve_signals();
 	printf("smtpscope demo server listening on %s port %d\n"
-	    "profile:  %s (%s)\nuser:     %s\npassword: %s\n"
+	    "profile:  %s (%s)\nuser:     %s\npassword: %s\n%s%s%s"
 	    "Stop it with Ctrl-C.\n", ss_demo_address(demo), ss_demo_port(demo),
 	    ss_demo_profile_name(ss_demo_profile(demo)),
 	    ss_demo_profile_summary(ss_demo_profile(demo)),
-	    ss_demo_user(demo), ss_demo_password(demo));
+	    ss_demo_user(demo), ss_demo_password(demo),
+	    ss_demo_offers(demo, "XOAUTH2") ? "token:    " : "",
+	    ss_demo_offers(demo, "XOAUTH2") ? ss_demo_token(demo) : "",
+	    ss_demo_offers(demo, "XOAUTH2") ? "\n" : "");
 	fflush(stdout);
 	rc = ss_demo_run(demo, &cli_serve_stop);
 	ss_demo_destroy(demo);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "smtpscope/net.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/text.h"
 #include "smtpscope/util.h"
 
@@ -70,8 +71,10 @@ cli_setup_demo(struct cli_setup *s, const struct cli_options *o)
 	s->cfg.tls.use_system_store = 0;
 	snprintf(s->label, sizeof s->label, "localhost:%d (demo, %s)",
 	    s->port, ss_demo_profile_name(ss_demo_profile(s->demo)));
-	snprintf(s->note, sizeof s->note, "demo user: %s  password: %s",
-	    ss_demo_user(s->demo), ss_demo_password(s->demo));
+	snprintf(s->note, sizeof s->note, "demo user: %s  password: %s%s%s",
+	    ss_demo_user(s->demo), ss_demo_password(s->demo),
+	    ss_demo_offers(s->demo, "XOAUTH2") ? "  token: " : "",
+	    ss_demo_offers(s->demo, "XOAUTH2") ? ss_demo_token(s->demo) : "");
 	return CLI_EXIT_OK;
 }
 
@@ -110,13 +113,17 @@ cli_setup_credentials(struct cli_setup *s, const struct cli_options *o,
 	if (o->user == NULL) {
 		if (s->demo != NULL && o->batch) {
 			s->cfg.user = ss_demo_user(s->demo);
-			s->password = xstrdup(ss_demo_password(s->demo));
+			s->password = xstrdup(o->auth_mech != NULL &&
+			    ss_sasl_cred_of(o->auth_mech) ==
+			    SS_SASL_CRED_TOKEN ? ss_demo_token(s->demo) :
+			    ss_demo_password(s->demo));
 		}
 		return CLI_EXIT_OK;
 	}
 	s->cfg.user = o->user;
-	s->password = cli_password_get(o->password_file, o->user, prompt,
-	    &err);
+	s->password = cli_password_get(o->password_file, o->user,
+	    o->auth_mech != NULL ? ss_sasl_cred_names[ss_sasl_cred_of(
+	    o->auth_mech)] : "password", prompt, &err);
 	if (s->password == NULL && (prompt || o->password_file != NULL)) {
 		cli_warn("%s", err);
 		free(err);

@@ -14,6 +14,8 @@
 
 #include "smtpscope/tls.h"
 
+#include "demo-sasl.h"
+
 struct ss_demo_profile {
 	const char		*name;		/* as typed: "default" */
 	const char		*summary;	/* one line: what it teaches */
@@ -35,6 +37,10 @@ struct ss_demo_profile {
 
 	const char		*mechanisms;	/* "PLAIN LOGIN"; NULL none */
 	int			 auth_before_tls; /* AUTH in plaintext */
+	/* SCRAM's server signature: right, wrong, or missing. */
+	enum demo_scram_proof	 scram_proof;
+	/* PLAIN and LOGIN get Microsoft 365's 535 5.7.139 (OAuth works). */
+	int			 basic_auth_disabled;
 
 	int			 tls_for_mail;	/* MAIL before TLS: 530 5.7.0 */
 	int			 greylist;	/* every RCPT: 451 4.7.1 */

@@ -38,6 +38,24 @@ static const char *const ehlo_cram_tls[] = {
 	NULL
 };
 
+/* A provider of today: SCRAM, passwords and OAuth, after STARTTLS. */
+static const char *const ehlo_modern_tls[] = {
+	"SIZE 52428800", "8BITMIME", "PIPELINING",
+	"AUTH SCRAM-SHA-256-PLUS SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN XOAUTH2 "
+	"OAUTHBEARER", "HELP", NULL
+};
+#define SS_DEMO_MODERN_MECHS "SCRAM-SHA-256-PLUS SCRAM-SHA-256 " \
+	"SCRAM-SHA-1 PLAIN LOGIN XOAUTH2 OAUTHBEARER"
+/* Microsoft 365's submission service (smtp.office365.com:587). */
+static const char *const ehlo_m365_plain[] = {
+	"SIZE 157286400", "PIPELINING", "ENHANCEDSTATUSCODES", "STARTTLS",
+	"8BITMIME", NULL
+};
+static const char *const ehlo_m365_tls[] = {
+	"SIZE 157286400", "PIPELINING", "ENHANCEDSTATUSCODES",
+	"AUTH LOGIN XOAUTH2", "8BITMIME", NULL
+};
+
 static const struct ss_demo_profile ss_demo_profiles[] = {
 	{
 		.name = "default",
@@ -218,6 +236,54 @@ static const struct ss_demo_profile ss_demo_profiles[] = {
 		.cert = SS_CERT_GOOD,
 		.mechanisms = "PLAIN LOGIN",
 		.tls_for_mail = 1,
+	},
+	{
+		.name = "modern-auth",
+		.summary = "SCRAM-SHA-256(-PLUS), SCRAM-SHA-1, PLAIN, LOGIN, "
+		    "XOAUTH2 and OAUTHBEARER after STARTTLS (doc/auth.md)",
+		.banner = SS_DEMO_BANNER,
+		.ehlo_plain = ehlo_exim_plain,
+		.ehlo_tls = ehlo_modern_tls,
+		.offer_starttls = 1, .starttls_code = 220,
+		.cert = SS_CERT_GOOD,
+		.mechanisms = SS_DEMO_MODERN_MECHS,
+	},
+	{
+		.name = "scram-wrong-proof",
+		.summary = "SCRAM whose server signature is wrong: a server "
+		    "that cannot prove it knows the password",
+		.banner = SS_DEMO_BANNER,
+		.ehlo_plain = ehlo_exim_plain,
+		.ehlo_tls = ehlo_modern_tls,
+		.offer_starttls = 1, .starttls_code = 220,
+		.cert = SS_CERT_GOOD,
+		.mechanisms = SS_DEMO_MODERN_MECHS,
+		.scram_proof = DEMO_SCRAM_PROOF_WRONG,
+	},
+	{
+		.name = "scram-no-proof",
+		.summary = "SCRAM answered 235 straight after the client's "
+		    "proof, with no server signature at all",
+		.banner = SS_DEMO_BANNER,
+		.ehlo_plain = ehlo_exim_plain,
+		.ehlo_tls = ehlo_modern_tls,
+		.offer_starttls = 1, .starttls_code = 220,
+		.cert = SS_CERT_GOOD,
+		.mechanisms = SS_DEMO_MODERN_MECHS,
+		.scram_proof = DEMO_SCRAM_PROOF_NONE,
+	},
+	{
+		.name = "basic-auth-disabled",
+		.summary = "Microsoft 365 style: AUTH LOGIN XOAUTH2, and every "
+		    "password refused with 535 5.7.139; OAuth works",
+		.banner = "Microsoft ESMTP MAIL Service ready (an smtpscope "
+		    "demo in the style of smtp.office365.com)",
+		.ehlo_plain = ehlo_m365_plain,
+		.ehlo_tls = ehlo_m365_tls,
+		.offer_starttls = 1, .starttls_code = 220,
+		.cert = SS_CERT_GOOD,
+		.mechanisms = "LOGIN XOAUTH2",
+		.basic_auth_disabled = 1,
 	},
 };
 

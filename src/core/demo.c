@@ -38,10 +38,11 @@
 #include "smtpscope/util.h"
 
 #include "demo-profile.h"
+#include "demo-sasl.h"
 
 #define SS_DEMO_HOST		"localhost"
-#define SS_DEMO_USER		"demo"
-#define SS_DEMO_PASSWORD	"demo-password"
+#define SS_DEMO_USER		DEMO_SASL_USER
+#define SS_DEMO_PASSWORD	DEMO_SASL_PASSWORD
 #define SS_DEMO_LISTEN		"127.0.0.1:0"
 #define SS_DEMO_MAX_CLIENTS	256
 #define SS_DEMO_IDLE_MS		300000
@@ -114,6 +115,7 @@ struct ss_demo_client {
 	int			 auth_step;
 	char			 auth_user[SS_DEMO_LINE_MAX];
 	char			 challenge[96];
+	struct demo_sasl	 sasl;		/* SCRAM and bearer state */
 };
 
 struct ss_demo {
@@ -149,6 +151,7 @@ struct ss_demo_command {
 /* One SASL mechanism, server side. */
 struct ss_demo_mech {
 	const char	*name;
+	int		 basic;		/* sends the password itself */
 	void		(*start)(struct ss_demo *, struct ss_demo_client *,
 			    const char *);
 	void		(*answer)(struct ss_demo *, struct ss_demo_client *,
@@ -329,12 +332,22 @@ ss_demo_auth_abort(struct ss_demo_client *c)
 		c->state = SS_DEMO_READY;
 	c->mech = NULL;
 	ss_wipe(c->auth_user, sizeof(c->auth_user));
+	demo_sasl_finish(&c->sasl);
 }
 
 /* Finish an AUTH exchange with its verdict. */
 static void
 ss_demo_auth_done(struct ss_demo *d, struct ss_demo_client *c, int ok)
 {
+	if (c->mech->basic && d->profile->basic_auth_disabled) {
+		/* Microsoft 365's answer to a password, right or wrong. */
+		ss_demo_log(d, c, "AUTH %s refused: basic authentication is "
+		    "disabled", c->mech->name);
+		ss_demo_error(c, "535 5.7.139 Authentication unsuccessful, "
+		    "basic authentication is disabled.");
+		ss_demo_auth_abort(c);
+		return;
+	}
 	ss_demo_log(d, c, "AUTH %s %s", c->mech->name, ok ? "succeeded" :
 	    "failed");
 	if (ok) {
@@ -509,10 +522,74 @@ ss_demo_cram_answer(struct ss_demo *d, struct ss_demo_client *c,
 	ss_demo_auth_done(d, c, ok);
 }
 
+/* What demo-sasl.c decided: a 334 to send, a verdict, or a 501. */
+static void
+ss_demo_sasl_outcome(struct ss_demo *d, struct ss_demo_client *c,
+    enum demo_sasl_outcome rc, struct ss_buf *reply)
+{
+	switch (rc) {
+	case DEMO_SASL_CONTINUE:
+		c->state = SS_DEMO_AUTH;
+		ss_demo_reply(c, "%s", reply->data);
+		break;
+	case DEMO_SASL_OK:
+	case DEMO_SASL_FAIL:
+		ss_demo_auth_done(d, c, rc == DEMO_SASL_OK);
+		break;
+	case DEMO_SASL_BAD:
+		ss_demo_auth_abort(c);
+		ss_demo_error(c, reply->data);
+		break;
+	}
+}
+
+/* SCRAM, XOAUTH2, OAUTHBEARER [initial-response]: see demo-sasl.c. */
+static void
+ss_demo_sasl_start(struct ss_demo *d, struct ss_demo_client *c,
+    const char *initial)
+{
+	struct demo_sasl_conn	 conn;
+	struct ss_buf		 reply;
+	unsigned char		 cb[32];
+
+	memset(&conn, 0, sizeof conn);
+	conn.proof = d->profile->scram_proof;
+	conn.plus_offered = ss_demo_offers(d, "SCRAM-SHA-256-PLUS");
+	if (c->tls != NULL && strcmp(ss_tls_version_str(c->tls),
+	    "TLSv1.3") == 0 && ss_tls_export_keying_material(c->tls,
+	    "EXPORTER-Channel-Binding", "", sizeof cb, cb) == 0) {
+		conn.cb = cb;
+		conn.cb_len = sizeof cb;
+	}
+	ss_buf_init(&reply);
+	ss_demo_sasl_outcome(d, c, demo_sasl_start(&c->sasl, c->mech->name,
+	    &conn, initial, &reply), &reply);
+	ss_buf_finish(&reply);
+	ss_wipe(cb, sizeof cb);
+}
+
+/* The next line of such an exchange. */
+static void
+ss_demo_sasl_answer(struct ss_demo *d, struct ss_demo_client *c,
+    const char *line)
+{
+	struct ss_buf	 reply;
+
+	ss_buf_init(&reply);
+	ss_demo_sasl_outcome(d, c, demo_sasl_answer(&c->sasl, line, &reply),
+	    &reply);
+	ss_buf_finish(&reply);
+}
+
 static const struct ss_demo_mech ss_demo_mechs[] = {
-	{ "PLAIN", ss_demo_plain_start, ss_demo_plain_answer },
-	{ "LOGIN", ss_demo_login_start, ss_demo_login_answer },
-	{ "CRAM-MD5", ss_demo_cram_start, ss_demo_cram_answer },
+	{ "PLAIN", 1, ss_demo_plain_start, ss_demo_plain_answer },
+	{ "LOGIN", 1, ss_demo_login_start, ss_demo_login_answer },
+	{ "CRAM-MD5", 0, ss_demo_cram_start, ss_demo_cram_answer },
+	{ "SCRAM-SHA-256-PLUS", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
+	{ "SCRAM-SHA-256", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
+	{ "SCRAM-SHA-1", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
+	{ "XOAUTH2", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
+	{ "OAUTHBEARER", 0, ss_demo_sasl_start, ss_demo_sasl_answer },
 };
 
 /* AUTH mechanism [initial-response]. */
@@ -1447,6 +1524,22 @@ ss_demo_password(const struct ss_demo *d)
 {
 	(void)d;
 	return SS_DEMO_PASSWORD;
+}
+
+/* The one bearer token the demo accepts (XOAUTH2, OAUTHBEARER). */
+const char *
+ss_demo_token(const struct ss_demo *d)
+{
+	(void)d;
+	return DEMO_SASL_TOKEN;
+}
+
+/* Does the profile offer this AUTH mechanism (after TLS)? */
+int
+ss_demo_offers(const struct ss_demo *d, const char *mech)
+{
+	return d->profile->mechanisms != NULL &&
+	    ss_demo_word_in(d->profile->mechanisms, mech);
 }
 
 /* The profile being served. */

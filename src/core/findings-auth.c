@@ -237,3 +237,49 @@ check_mail_needs_tls(const struct conn *c, const struct rule *r,
 	draft_exchange(dr, c, x);
 	return 1;
 }
+
+/* The SCRAM verdict record of a connection that distrusts its server. */
+static size_t
+conn_unproven_verdict(const struct conn *c)
+{
+	const struct ss_event	*e;
+	size_t			 i;
+
+	for (i = c->start; i < c->end; i++) {
+		e = ss_transcript_get(c->t, i);
+		if (e->dir == SS_DIR_INFO && e->kind == SS_KIND_SASL &&
+		    (strstr(e->data, "server-signature=mismatch") != NULL ||
+		    strstr(e->data, "server-signature=missing") != NULL)) {
+			return i;
+		}
+	}
+	return NONE;
+}
+
+/*
+ * SCRAM authenticates both ends: a server that sends a wrong signature,
+ * or says 235 without one, does not know the password (or is not the
+ * server the user meant).  The client recorded its verdict as it checked.
+ */
+int
+check_auth_server_unproven(const struct conn *c, const struct rule *r,
+    struct draft *dr)
+{
+	size_t	 ev = conn_unproven_verdict(c);
+
+	(void)r;
+	if (ev == NONE) {
+		return 0;
+	}
+	ss_buf_adds(&dr->msg, "The server could not prove it knows the "
+	    "password: its SCRAM signature ");
+	ss_buf_adds(&dr->msg, strstr(conn_text(c, ev), "=missing") != NULL ?
+	    "never came (it said 235 without one)" : "is wrong");
+	ss_buf_adds(&dr->msg, ". A real server holding the account's SCRAM "
+	    "keys always can, so this one may be an impostor in the middle "
+	    "that took the login; smtpscope does not trust the login. Check "
+	    "the certificate and the server name, and that the account's "
+	    "SCRAM keys on the server were made from the current password.");
+	draft_event(dr, ev);
+	return 1;
+}

@@ -169,6 +169,9 @@ int
 check_auth_no_password(const struct conn *c, const struct rule *r,
     struct draft *dr);
 int
+check_auth_server_unproven(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
 check_mail_needs_tls(const struct conn *c, const struct rule *r,
     struct draft *dr);
 

@@ -19,6 +19,7 @@
 #include "smtpscope/findings.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/report.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/text.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/transcript.h"
@@ -576,9 +577,29 @@ ss_report_text_tls(struct ss_buf *out, const struct ss_transcript *t,
 	}
 }
 
+/* AUTH's messages explained, and smtpscope's verdict on the server. */
+static void
+ss_report_text_sasl(struct ss_buf *out, const struct ss_dialog *d,
+    const struct ss_transcript *t)
+{
+	struct ss_sasl_summary	 sum;
+	size_t			 i;
+
+	ss_sasl_summary_init(&sum, d, t);
+	for (i = 0; i < sum.nnotes; i++)
+		ss_buf_printf(out, "  %s\n", sum.notes[i]);
+	if (sum.verdict[0] != '\0') {
+		ss_buf_adds(out, "  smtpscope: ");
+		ss_report_esc(out, sum.verdict);
+		ss_buf_adds(out, "\n");
+	}
+	ss_sasl_summary_finish(&sum);
+}
+
 /* AUTH: the mechanism tried and how the server answered. */
 static void
-ss_report_text_auth(struct ss_buf *out, const struct ss_dialog *d)
+ss_report_text_auth(struct ss_buf *out, const struct ss_dialog *d,
+    const struct ss_transcript *t)
 {
 	const char	*mech = ss_dialog_auth_mech(d);
 	int		 code = ss_dialog_auth_code(d);
@@ -596,6 +617,7 @@ ss_report_text_auth(struct ss_buf *out, const struct ss_dialog *d)
 		ss_buf_adds(out, ": no final answer\n");
 	else
 		ss_buf_printf(out, ": refused (%d)\n", code);
+	ss_report_text_sasl(out, d, t);
 }
 
 /* Reply anomalies, by stable code, with a count and words. */
@@ -703,7 +725,7 @@ ss_report_text(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_transcript(out, d, flags);
 	ss_report_caps_table(out, d);
 	ss_report_text_tls(out, t, ss_dialog_tls(d));
-	ss_report_text_auth(out, d);
+	ss_report_text_auth(out, d, t);
 	ss_report_text_anomalies(out, d);
 	if (flags & SS_REPORT_FINDINGS) {
 		fs = ss_findings_run(t, d, tg->findings);
@@ -950,6 +972,30 @@ ss_report_md_tls(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_md_certs(out, t, tls);
 }
 
+/* AUTH's messages explained, as a list. */
+static void
+ss_report_md_sasl(struct ss_buf *out, const struct ss_dialog *d,
+    const struct ss_transcript *t)
+{
+	struct ss_sasl_summary	 sum;
+	size_t			 i;
+
+	ss_sasl_summary_init(&sum, d, t);
+	if (sum.nnotes > 0 || sum.verdict[0] != '\0')
+		ss_buf_adds(out, "\n");
+	for (i = 0; i < sum.nnotes; i++) {
+		ss_buf_adds(out, "- ");
+		ss_report_md(out, sum.notes[i]);
+		ss_buf_adds(out, "\n");
+	}
+	if (sum.verdict[0] != '\0') {
+		ss_buf_adds(out, "- smtpscope: ");
+		ss_report_md(out, sum.verdict);
+		ss_buf_adds(out, "\n");
+	}
+	ss_sasl_summary_finish(&sum);
+}
+
 /* AUTH, anomalies and findings: the plain-text sections, as lists. */
 static void
 ss_report_md_rest(struct ss_buf *out, const struct ss_transcript *t,
@@ -968,6 +1014,7 @@ ss_report_md_rest(struct ss_buf *out, const struct ss_transcript *t,
 		ss_report_md(out, ss_dialog_auth_mech(d));
 		ss_buf_printf(out, ": %s (%d)\n", ss_dialog_auth_code(d) == 235 ?
 		    "accepted" : "not accepted", ss_dialog_auth_code(d));
+		ss_report_md_sasl(out, d, t);
 	}
 	if (ss_dialog_anomalies(d) != 0) {
 		ss_buf_adds(out, "\n## Anomalies in the server's replies\n\n");
@@ -1236,16 +1283,49 @@ ss_report_json_tls(const struct ss_transcript *t, const struct ss_dialog *d)
 	    "peer", ss_report_json_peer(t, tls));
 }
 
+/* The OAuth error object the server sent, or null. */
+static json_t *
+ss_report_json_oauth_error(const struct ss_sasl_summary *sum)
+{
+	struct ss_buf	 b;
+	json_t		*o;
+
+	if (!sum->has_error)
+		return json_null();
+	ss_buf_init(&b);
+	ss_sasl_oauth_error_explain(&sum->error, &b);
+	o = json_pack("{s:o, s:o, s:o, s:o, s:o}",
+	    "status", ss_report_jstr(sum->error.status),
+	    "scope", ss_report_jstr(sum->error.scope),
+	    "schemes", ss_report_jstr(sum->error.schemes),
+	    "openid_configuration", ss_report_jstr(sum->error.openid),
+	    "explanation", ss_report_jstr(b.data));
+	ss_buf_finish(&b);
+	return o;
+}
+
 /* The AUTH object, or null when no AUTH was tried. */
 static json_t *
-ss_report_json_auth(const struct ss_dialog *d)
+ss_report_json_auth(const struct ss_dialog *d, const struct ss_transcript *t)
 {
-	const char	*mech = ss_dialog_auth_mech(d);
+	const char		*mech = ss_dialog_auth_mech(d);
+	struct ss_sasl_summary	 sum;
+	json_t			*o, *notes;
+	size_t			 i;
 
 	if (mech == NULL || *mech == '\0')
 		return json_null();
-	return json_pack("{s:o, s:i}", "mechanism", ss_report_jstr(mech),
-	    "code", ss_dialog_auth_code(d));
+	ss_sasl_summary_init(&sum, d, t);
+	notes = json_array();
+	for (i = 0; i < sum.nnotes; i++)
+		json_array_append_new(notes, ss_report_jstr(sum.notes[i]));
+	o = json_pack("{s:o, s:i, s:o, s:o, s:o}", "mechanism",
+	    ss_report_jstr(mech), "code", ss_dialog_auth_code(d),
+	    "verdict", sum.verdict[0] != '\0' ? ss_report_jstr(sum.verdict) :
+	    json_null(), "oauth_error", ss_report_json_oauth_error(&sum),
+	    "notes", notes);
+	ss_sasl_summary_finish(&sum);
+	return o;
 }
 
 /* Each anomaly seen, by stable code, with its count. */
@@ -1324,7 +1404,7 @@ ss_report_json(const struct ss_transcript *t, const struct ss_dialog *d,
 	json_object_set_new(root, "events", ss_report_json_events(t));
 	json_object_set_new(root, "capabilities", ss_report_json_caps(d));
 	json_object_set_new(root, "tls", ss_report_json_tls(t, d));
-	json_object_set_new(root, "auth", ss_report_json_auth(d));
+	json_object_set_new(root, "auth", ss_report_json_auth(d, t));
 	json_object_set_new(root, "anomalies", ss_report_json_anomalies(d));
 	ss_report_json_findings(root, t, d, tg);
 	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |

@@ -26,7 +26,9 @@
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
 #include "smtpscope/text.h"
+#include "smtpscope/tls.h"
 #include "smtpscope/util.h"
+
 
 #define SESSION_READ_SIZE	16384
 #define SESSION_DEFAULT_TIMEOUT	30000
@@ -151,6 +153,8 @@ static void	session_start_tls(struct ss_session *);
 static void	session_connect_failed(struct ss_session *, const char *);
 static void	session_set_meta(struct ss_session *);
 static void	session_tls_client_wait(struct ss_session *);
+static void	session_sasl_verdict(struct ss_session *);
+static int	session_auth_untrusted(struct ss_session *);
 
 /* Time since the session started, for the transcript. */
 static uint64_t
@@ -368,6 +372,17 @@ ss_session_code(const struct ss_session *s)
 	return s->code;
 }
 
+/* A mechanism's verdict (SCRAM's server signature) goes on record. */
+static void
+session_sasl_verdict(struct ss_session *s)
+{
+	const char	*v;
+
+	if (s->sasl != NULL && (v = ss_sasl_verdict(s->sasl)) != NULL) {
+		session_note(s, SS_DIR_INFO, SS_KIND_SASL, "%s", v);
+	}
+}
+
 /* End the running step with a result and a message in words. */
 static void
 session_finish(struct ss_session *s, enum ss_result result, int code,
@@ -385,6 +400,7 @@ session_finish(struct ss_session *s, enum ss_result result, int code,
 	s->probe_listening = 0;
 	s->deadline = 0;
 	if (s->step == SS_STEP_AUTH) {
+		session_sasl_verdict(s);
 		ss_sasl_destroy(s->sasl);
 		s->sasl = NULL;
 	}
@@ -883,18 +899,40 @@ session_auth_challenge(struct ss_session *s, const struct ss_reply *r)
 	    &secret, &err) == -1) {
 		ss_buf_finish(&resp);
 		session_send_line(s, "*", 1, 0, 0);
-		session_finish(s, SS_RESULT_PROTOCOL, 334, "cannot answer the "
-		    "server's challenge (%s); sent \"*\" to cancel AUTH",
-		    err != NULL ? err : "mechanism not spoken by smtpscope");
+		session_finish(s, SS_RESULT_PROTOCOL, 334, "AUTH %s stopped at "
+		    "the server's challenge: %s; sent \"*\" to cancel it",
+		    s->sasl != NULL ? ss_sasl_mech(s->sasl) : "",
+		    err != NULL ? err : "a mechanism smtpscope does not speak");
 		free(err);
 		return;
 	}
-	session_send_line(s, resp.data, resp.len, secret, 0);
+	/* An empty answer is legal: SCRAM's after the server's proof,
+	 * XOAUTH2's after an error object. */
+	session_send_line(s, resp.len > 0 ? resp.data : "", resp.len, secret,
+	    0);
 	ss_wipe(resp.data, resp.len);
 	ss_buf_finish(&resp);
 	if (s->step_active) {
 		session_expect_reply(s);
 	}
+}
+
+/*
+ * A 235: the mechanism may still refuse to trust it (SCRAM, when the
+ * server never proved it knows the password).  Says whether it did.
+ */
+static int
+session_auth_untrusted(struct ss_session *s)
+{
+	char	*err = NULL;
+
+	if (s->sasl == NULL || ss_sasl_finish(s->sasl, &err) == 0) {
+		return 0;
+	}
+	session_finish(s, SS_RESULT_PROTOCOL, 235, "AUTH %s: %s",
+	    ss_sasl_mech(s->sasl), err);
+	free(err);
+	return 1;
 }
 
 /* The test message, dot-stuffed, with its final dot. */
@@ -989,6 +1027,11 @@ session_on_reply(struct ss_session *s, const struct ss_exchange *x)
 	if ((x->verb == SS_VERB_AUTH || x->verb == SS_VERB_SASL) &&
 	    r->code == 334 && s->step == SS_STEP_AUTH) {
 		session_auth_challenge(s, r);
+		return;
+	}
+	if ((x->verb == SS_VERB_AUTH || x->verb == SS_VERB_SASL) &&
+	    r->code == 235 && s->step == SS_STEP_AUTH &&
+	    session_auth_untrusted(s)) {
 		return;
 	}
 	if (x->verb == SS_VERB_DATA && r->code == 354 &&
@@ -1138,6 +1181,14 @@ session_warn(struct ss_session *s, enum ss_step step, const char *mech)
 	}
 }
 
+/* Is TLS 1.3 up, so tls-exporter channel binding exists (RFC 9266)? */
+static int
+session_tls13(const struct ss_session *s)
+{
+	return s->tls != NULL && strcmp(ss_tls_version_str(s->tls),
+	    "TLSv1.3") == 0;
+}
+
 /* The mechanism AUTH will use: asked, configured, strongest offered. */
 static const char *
 session_pick_mech(const struct ss_session *s, const char *arg)
@@ -1153,11 +1204,41 @@ session_pick_mech(const struct ss_session *s, const char *arg)
 		return s->auth_mech;
 	}
 	auth = caps != NULL ? ss_caps_find(caps, "AUTH") : NULL;
-	if (auth != NULL &&
-	    (m = ss_sasl_choose(auth->words, auth->nwords)) != NULL) {
+	if (auth != NULL && (m = ss_sasl_choose_cb(auth->words, auth->nwords,
+	    session_tls13(s))) != NULL) {
 		return m;
 	}
 	return "PLAIN";
+}
+
+/*
+ * The mechanism's state for this connection: OAUTHBEARER's host and port,
+ * and for TLS 1.3 the tls-exporter bytes SCRAM-PLUS binds to (RFC 9266).
+ */
+static struct ss_sasl *
+session_sasl_create(struct ss_session *s, const char *mech, char **err)
+{
+	const struct ss_caps	*caps = ss_dialog_current_caps(s->dialog);
+	struct ss_sasl_params	 p;
+	struct ss_sasl		*sasl;
+	unsigned char		 cb[32];
+
+	memset(&p, 0, sizeof p);
+	p.mech = mech;
+	p.user = s->user;
+	p.secret = s->password;
+	p.host = s->servername;
+	p.port = s->port;
+	p.server_plus = caps != NULL &&
+	    ss_caps_has_auth(caps, "SCRAM-SHA-256-PLUS");
+	if (session_tls13(s) && ss_tls_export_keying_material(s->tls,
+	    SS_SASL_TLS_EXPORTER_LABEL, "", sizeof cb, cb) == 0) {
+		p.cb_data = cb;
+		p.cb_len = sizeof cb;
+	}
+	sasl = ss_sasl_create_with(&p, err);
+	ss_wipe(cb, sizeof cb);
+	return sasl;
 }
 
 /* Start AUTH: the first line, redacted if it carries a secret. */
@@ -1169,11 +1250,16 @@ session_start_auth(struct ss_session *s, const char *mech, char **err)
 	size_t		public_len = 0;
 
 	if (s->user == NULL || s->password == NULL) {
-		*err = xstrdup("AUTH needs a user name and a password");
+		xasprintf(err, "AUTH needs a user name and a %s",
+		    ss_sasl_cred_names[ss_sasl_cred_of(mech)]);
 		return -1;
 	}
 	ss_sasl_destroy(s->sasl);
-	s->sasl = ss_sasl_create(mech, s->user, s->password);
+	s->sasl = NULL;
+	if (ss_sasl_supported(mech) &&
+	    (s->sasl = session_sasl_create(s, mech, err)) == NULL) {
+		return -1;
+	}
 	ss_buf_init(&line);
 	if (s->sasl != NULL) {
 		ss_sasl_start(s->sasl, &line, &secret, &public_len);

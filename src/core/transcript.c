@@ -42,6 +42,7 @@ const char *const ss_kind_names[SS_KIND_LAST] = {
 	"error",
 	"closed",
 	"note",
+	"sasl",
 };
 _Static_assert(SS_NITEMS(ss_kind_names) == SS_KIND_LAST,
     "ss_kind_names must name every kind");

@@ -47,6 +47,20 @@ actions_start(struct tui *t, enum ss_step step, const char *arg)
 	tui_sync(t);
 }
 
+/* Is the session inside TLS 1.3, where SCRAM-SHA-256-PLUS can bind? */
+static int
+actions_tls13(const struct tui *t)
+{
+	const struct ss_tls_summary	*tls;
+
+	if (t->dialog == NULL || !ss_dialog_in_tls(t->dialog)) {
+		return 0;
+	}
+	tls = ss_dialog_tls(t->dialog);
+	return tls != NULL && tls->version != NULL &&
+	    strcmp(tls->version, "TLSv1.3") == 0;
+}
+
 /* AUTH, first prompt: the mechanism, advertised ones offered. */
 static void
 actions_auth(struct tui *t)
@@ -65,7 +79,8 @@ actions_auth(struct tui *t)
 	}
 	tui_prompt_open(t, TUI_PROMPT_MECH, "AUTH mechanism:", "", 0);
 	if (auth != NULL && auth->nwords > 0) {
-		best = ss_sasl_choose(auth->words, auth->nwords);
+		best = ss_sasl_choose_cb(auth->words, auth->nwords,
+		    actions_tls13(t));
 		for (i = 0; best != NULL && i < auth->nwords; i++) {
 			if (ss_strcasecmp(auth->words[i], best) == 0) {
 				pre = i;
@@ -139,8 +154,10 @@ tui_actions_prompt_done(struct tui *t, enum tui_prompt_kind kind,
 	case TUI_PROMPT_USER:
 		ss_free_secret(t->auth_user);
 		t->auth_user = xstrdup(text);
-		tui_prompt_open(t, TUI_PROMPT_PASSWORD, "AUTH password:", "",
-		    1);
+		/* XOAUTH2 and OAUTHBEARER take a bearer token instead. */
+		tui_prompt_open(t, TUI_PROMPT_PASSWORD,
+		    ss_sasl_cred_of(t->auth_mech) == SS_SASL_CRED_TOKEN ?
+		    "AUTH bearer token:" : "AUTH password:", "", 1);
 		break;
 	case TUI_PROMPT_PASSWORD:
 		if (t->session != NULL) {

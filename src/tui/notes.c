@@ -68,9 +68,43 @@ notes_exchange(const struct tui *t, const struct ss_line *l)
 	return ss_dialog_exchange(t->dialog, (size_t)l->exchange);
 }
 
-/* Base64 text decoded for display, or why it is not shown. */
+/*
+ * The mechanism of the AUTH exchange a line belongs to: the nearest AUTH
+ * command at or before its exchange.  "" when there is none.
+ */
 static void
-notes_decoded(const char *s, size_t len, int redacted, struct ss_buf *b)
+notes_sasl_mech(const struct tui *t, const struct ss_line *l, char *name,
+    size_t size)
+{
+	const struct ss_exchange	*x;
+	const char			*p;
+	long				 i;
+	size_t				 n;
+
+	name[0] = '\0';
+	for (i = l->exchange; i >= 0; i--) {
+		x = ss_dialog_exchange(t->dialog, (size_t)i);
+		if (x->verb == SS_VERB_AUTH && x->command != NULL &&
+		    strlen(x->command) > 5) {
+			p = x->command + 5;
+			n = strcspn(p, " ");
+			if (n < size) {
+				memcpy(name, p, n);
+				name[n] = '\0';
+			}
+			return;
+		}
+		if (x->verb != SS_VERB_SASL) {
+			return;
+		}
+	}
+}
+
+/* Base64 text decoded for display, or why it is not shown.  A mechanism
+ * that can read the message (SCRAM, OAuth errors) explains it. */
+static void
+notes_decoded(const char *s, size_t len, int redacted, struct ss_buf *b,
+    const char *mech, int from_server)
 {
 	char	*text;
 
@@ -86,6 +120,9 @@ notes_decoded(const char *s, size_t len, int redacted, struct ss_buf *b)
 		ss_buf_adds(b, "\"*\": the client gives up this AUTH");
 	} else if (len == 0) {
 		ss_buf_adds(b, "(empty)");
+	} else if (mech != NULL && ss_sasl_describe(mech, from_server, s, len,
+	    b)) {
+		return;
 	} else if ((text = ss_sasl_decode_for_display(s, len)) == NULL) {
 		ss_buf_adds(b, "(not base64)");
 	} else {
@@ -96,17 +133,20 @@ notes_decoded(const char *s, size_t len, int redacted, struct ss_buf *b)
 
 /* "334 VXNlcm5hbWU6": the server's AUTH challenge, decoded. */
 static void
-notes_challenge(const struct ss_line *l, struct ss_buf *b)
+notes_challenge(const struct tui *t, const struct ss_line *l,
+    struct ss_buf *b)
 {
 	size_t	skip = l->len > 4 ? 4 : l->len;
+	char	mech[32];
 
 	if (l->len <= 4) {
 		ss_buf_adds(b, "AUTH challenge, empty: the server waits for "
 		    "the credentials (RFC 4954)");
 		return;
 	}
+	notes_sasl_mech(t, l, mech, sizeof mech);
 	ss_buf_adds(b, "AUTH challenge, decoded: ");
-	notes_decoded(l->bytes + skip, l->len - skip, 0, b);
+	notes_decoded(l->bytes + skip, l->len - skip, 0, b, mech, 1);
 }
 
 /* A reply's first line: code and enhanced code in words. */
@@ -180,7 +220,7 @@ notes_server(const struct tui *t, size_t i, const struct ss_line *l,
 		return;
 	}
 	if (ex->first_line == (long)i && ex->reply->code == 334) {
-		notes_challenge(l, b);
+		notes_challenge(t, l, b);
 	} else if (ex->first_line == (long)i) {
 		notes_reply(ex, b);
 	} else if (ex->verb == SS_VERB_EHLO && ex->reply->code == 250) {
@@ -266,7 +306,8 @@ notes_auth(const struct ss_line *l, struct ss_buf *b)
 	if (resp != NULL) {
 		ss_buf_adds(b, "; initial response: ");
 		notes_decoded(resp + 1, (size_t)(end - resp - 1),
-		    (l->flags & SS_LINE_REDACTED) != 0, b);
+		    (l->flags & SS_LINE_REDACTED) != 0, b,
+		    n > 0 && n < sizeof name ? name : NULL, 0);
 	}
 }
 
@@ -278,14 +319,16 @@ notes_client(const struct tui *t, size_t i, const struct ss_line *l,
 	const struct ss_exchange	*ex = notes_exchange(t, l);
 	enum ss_verb			 verb = ex != NULL ? ex->verb :
 					    SS_VERB_OTHER;
+	char				 mech[32];
 
 	if (l->flags & SS_LINE_BODY) {
 		return;
 	}
 	if (verb == SS_VERB_SASL) {
+		notes_sasl_mech(t, l, mech, sizeof mech);
 		ss_buf_adds(b, "AUTH answer to the challenge: ");
 		notes_decoded(l->bytes, l->len,
-		    (l->flags & SS_LINE_REDACTED) != 0, b);
+		    (l->flags & SS_LINE_REDACTED) != 0, b, mech, 0);
 	} else if (verb == SS_VERB_AUTH) {
 		notes_auth(l, b);
 	} else if (notes_verbs[verb] != NULL) {
@@ -321,6 +364,42 @@ notes_tls(const struct ss_line *l, struct ss_buf *b)
 	}
 }
 
+/* What the client's own SASL verdicts mean (kind "sasl" records). */
+static const struct {
+	const char	*word;
+	const char	*note;
+} notes_sasl_verdicts[] = {
+	{ "server-signature=ok", "the server proved it knows the password "
+	    "(its SCRAM signature checks out), so it is the server holding "
+	    "this account: the password itself never crossed the wire" },
+	{ "server-signature=mismatch", "the server's SCRAM signature is "
+	    "wrong: it could not prove it knows the password, so smtpscope "
+	    "cancelled the login and does not trust this server" },
+	{ "server-signature=missing", "the server said 235 without proving "
+	    "it knows the password (no SCRAM signature): smtpscope does not "
+	    "trust the login" },
+	{ "error-challenge", "the server refused the bearer token and said "
+	    "why in a JSON object (decoded on the 334 line above)" },
+};
+
+/* An I record: the SASL verdicts are explained. */
+static void
+notes_info(const struct ss_line *l, struct ss_buf *b)
+{
+	size_t	 i;
+
+	if (l->kind != SS_KIND_SASL) {
+		return;
+	}
+	for (i = 0; i < SS_NITEMS(notes_sasl_verdicts); i++) {
+		if (memmem(l->bytes, l->len, notes_sasl_verdicts[i].word,
+		    strlen(notes_sasl_verdicts[i].word)) != NULL) {
+			ss_buf_adds(b, notes_sasl_verdicts[i].note);
+			return;
+		}
+	}
+}
+
 /* The note of dialog line i, appended to b (nothing when there is none
  * worth showing). */
 void
@@ -346,6 +425,9 @@ tui_notes_line(const struct tui *t, size_t i, struct ss_buf *b)
 		break;
 	case SS_DIR_TLS:
 		notes_tls(l, b);
+		break;
+	case SS_DIR_INFO:
+		notes_info(l, b);
 		break;
 	default:
 		break;

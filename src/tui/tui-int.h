@@ -512,7 +512,9 @@ enum tui_prompt_kind {
 	TUI_PROMPT_LAST
 };
 
-#define TUI_PROMPT_MAX	1000	/* bytes: an SMTP line is 512 at most */
+/* Bytes: an SMTP line is 512 at most, but a pasted bearer token for
+ * XOAUTH2 (Microsoft 365 issues JSON Web Tokens of 2 to 4 KB) is longer. */
+#define TUI_PROMPT_MAX	8192
 
 struct tui_prompt {
 	enum tui_prompt_kind	 kind;

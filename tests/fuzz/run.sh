@@ -17,7 +17,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 all_targets=(reply caps store import-telnet import-swaks import-openssl
-    text theme keys)
+    text theme keys sasl-scram sasl-oauth)
 
 usage()
 {
@@ -67,7 +67,7 @@ target_dict()
 
 	mkdir -p "$build/fuzz-dict"
 	case $t in
-	theme|keys|text)	cat "$here/$t.dict" ;;
+	theme|keys|text|sasl-*)	cat "$here/$t.dict" ;;
 	store)			cat "$here/smtp.dict" "$here/store.dict" ;;
 	import-*)		cat "$here/smtp.dict" "$here/$t.dict" ;;
 	*)			cat "$here/smtp.dict" ;;

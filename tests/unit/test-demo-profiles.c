@@ -15,6 +15,13 @@
 #include "../../src/core/demo-profile.h"
 
 #define AUTH_GOOD	"AUTH PLAIN AGRlbW8AZGVtby1wYXNzd29yZA=="
+/* "user=demo^Aauth=Bearer demo-oauth-token^A^A", and expired-token. */
+#define XOAUTH2_GOOD	"dXNlcj1kZW1vAWF1dGg9QmVhcmVyIGRlbW8tb2F1dGgtdG9rZW4BAQ=="
+#define XOAUTH2_BAD	"dXNlcj1kZW1vAWF1dGg9QmVhcmVyIGV4cGlyZWQtdG9rZW4BAQ=="
+/* "n,a=demo,^Aauth=Bearer nope^A^A" */
+#define OAUTHBEARER_BAD	"bixhPWRlbW8sAWF1dGg9QmVhcmVyIG5vcGUBAQ=="
+/* "n,,n=demo,r=abcdefgh": the server's nonce must start with ours. */
+#define SCRAM_FIRST	"biwsbj1kZW1vLHI9YWJjZGVmZ2g="
 
 /* Every profile has a distinct, non-empty name and summary. */
 static void
@@ -107,7 +114,7 @@ static void
 test_lists_match_fields(void **state)
 {
 	const struct ss_demo_profile	*p;
-	char				 auth[64];
+	char				 auth[128];
 	size_t				 i;
 	int				 k;
 
@@ -213,6 +220,29 @@ static const struct script scripts[] = {
 	    { ACT_SEND, "DATA", "554 5.5.1", 0 }, QUIT } },
 	{ "tarpit", { { ACT_SILENT, 0, 0, 0 },
 	    { ACT_SEND, "EHLO t", "554 5.5.0", 0 }, { ACT_EOF, 0, 0, 0 } } },
+	{ "modern-auth", { BANNER, EHLO, STARTTLS, TLS_OK, EHLO,
+	    { ACT_SEND, "AUTH XOAUTH2 " XOAUTH2_BAD, "334 eyJzdGF0dXMiOiI0MDEi",
+	    0 }, { ACT_SEND, "", "535 5.7.8", 0 },
+	    { ACT_SEND, "AUTH OAUTHBEARER " OAUTHBEARER_BAD, "334 eyJzdGF0dXMi",
+	    0 }, { ACT_SEND, "AQ==", "535 5.7.8", 0 },
+	    { ACT_SEND, "AUTH SCRAM-SHA-1 " SCRAM_FIRST, "334 cj1hYmNkZWZn",
+	    0 }, { ACT_SEND, "*", "501 5.0.0", 0 },
+	    { ACT_SEND, "AUTH XOAUTH2 " XOAUTH2_GOOD, "235 2.7.0", 0 }, QUIT } },
+	{ "scram-wrong-proof", { BANNER, EHLO, STARTTLS, TLS_OK, EHLO,
+	    { ACT_SEND, "AUTH SCRAM-SHA-256 " SCRAM_FIRST, "334 cj1hYmNkZWZn",
+	    0 }, { ACT_SEND, "Yz1iaXdz", "501 5.5.2", 0 }, QUIT } },
+	{ "scram-no-proof", { BANNER, EHLO, STARTTLS, TLS_OK, EHLO,
+	    { ACT_SEND, "AUTH SCRAM-SHA-256", "334 ", 0 },
+	    { ACT_SEND, SCRAM_FIRST, "334 cj1hYmNkZWZn", 0 },
+	    { ACT_SEND, "*", "501 5.0.0", 0 }, QUIT } },
+	{ "basic-auth-disabled", {
+	    { ACT_READ, NULL, "220 localhost Microsoft ESMTP", 0 }, EHLO,
+	    STARTTLS, TLS_OK, EHLO,
+	    { ACT_SEND, AUTH_GOOD, "504 5.5.4", 0 },
+	    { ACT_SEND, "AUTH LOGIN ZGVtbw==", "334 UGFzc3dvcmQ6", 0 },
+	    { ACT_SEND, "ZGVtby1wYXNzd29yZA==", "535 5.7.139", 0 },
+	    { ACT_SEND, "AUTH XOAUTH2 " XOAUTH2_GOOD, "235 2.7.0", 0 },
+	    QUIT } },
 	{ "tls-required", { BANNER, EHLO,
 	    { ACT_SEND, "MAIL FROM:<a@example.org>", "530 5.7.0", 0 },
 	    STARTTLS, TLS_OK, EHLO, MAIL_OK, QUIT } },

@@ -173,8 +173,15 @@ static const struct choose_case choose_cases[] = {
 	{ { "PLAIN", "LOGIN" }, 2, "PLAIN" },
 	{ { "LOGIN", "PLAIN", "CRAM-MD5" }, 3, "CRAM-MD5" },
 	{ { "login" }, 1, "LOGIN" },
+	/* Bearer mechanisms only when asked for, never by default. */
 	{ { "XOAUTH2", "GSSAPI" }, 2, NULL },
-	{ { "SCRAM-SHA-256", "cram-md5", "LOGIN" }, 3, "CRAM-MD5" },
+	{ { "OAUTHBEARER", "XOAUTH2", "LOGIN" }, 3, "LOGIN" },
+	{ { "SCRAM-SHA-256", "cram-md5", "LOGIN" }, 3, "SCRAM-SHA-256" },
+	{ { "SCRAM-SHA-1", "SCRAM-SHA-256", "PLAIN" }, 3, "SCRAM-SHA-256" },
+	{ { "PLAIN", "scram-sha-1" }, 2, "SCRAM-SHA-1" },
+	/* -PLUS needs channel binding, which ss_sasl_choose has not. */
+	{ { "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256" }, 2, "SCRAM-SHA-256" },
+	{ { "SCRAM-SHA-256-PLUS", "PLAIN" }, 2, "PLAIN" },
 	{ { NULL }, 0, NULL },
 };
 
@@ -197,23 +204,51 @@ test_choose(void **state)
 	}
 }
 
+/* With channel binding a -PLUS mechanism wins. */
+static void
+test_choose_binding(void **state)
+{
+	const char	*words[] = { "PLAIN", "SCRAM-SHA-256",
+	    "SCRAM-SHA-256-PLUS" };
+
+	(void)state;
+	assert_string_equal(ss_sasl_choose_cb((char *const *)words, 3, 1),
+	    "SCRAM-SHA-256-PLUS");
+	assert_string_equal(ss_sasl_choose_cb((char *const *)words, 3, 0),
+	    "SCRAM-SHA-256");
+}
+
 /* Unknown mechanisms are refused; known ones listed strongest first. */
 static void
 test_supported(void **state)
 {
+	static const char *const want[] = { "SCRAM-SHA-256-PLUS",
+	    "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN",
+	    "XOAUTH2", "OAUTHBEARER" };
 	const char *const	*names;
-	size_t			 n;
+	struct ss_sasl		*s;
+	size_t			 n, i;
 
 	(void)state;
-	assert_null(ss_sasl_create("XOAUTH2", "a", "b"));
+	assert_null(ss_sasl_create("GSSAPI", "a", "b"));
 	assert_false(ss_sasl_supported("GSSAPI"));
 	assert_true(ss_sasl_supported("cram-md5"));
+	assert_true(ss_sasl_supported("xoauth2"));
 	names = ss_sasl_client_mechs(&n);
-	assert_int_equal(n, 3);
-	assert_string_equal(names[0], "CRAM-MD5");
-	assert_string_equal(names[1], "PLAIN");
-	assert_string_equal(names[2], "LOGIN");
-	assert_null(names[3]);
+	assert_int_equal(n, SS_NITEMS(want));
+	for (i = 0; i < n; i++)
+		assert_string_equal(names[i], want[i]);
+	assert_null(names[n]);
+	assert_int_equal(ss_sasl_cred_of("OAUTHBEARER"), SS_SASL_CRED_TOKEN);
+	assert_int_equal(ss_sasl_cred_of("SCRAM-SHA-1"),
+	    SS_SASL_CRED_PASSWORD);
+	assert_true(ss_sasl_needs_binding("scram-sha-256-plus"));
+	assert_false(ss_sasl_needs_binding("SCRAM-SHA-256"));
+	/* -PLUS cannot start without the TLS 1.3 exporter. */
+	assert_null(ss_sasl_create("SCRAM-SHA-256-PLUS", "user", "pencil"));
+	s = ss_sasl_create("SCRAM-SHA-256", "user", "pencil");
+	assert_non_null(s);
+	ss_sasl_destroy(s);
 }
 
 /* A PLAIN payload decoded for display shows its NULs as escapes. */
@@ -240,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_login_by_prompt),
 		cmocka_unit_test(test_bad_challenge),
 		cmocka_unit_test(test_choose),
+		cmocka_unit_test(test_choose_binding),
 		cmocka_unit_test(test_supported),
 		cmocka_unit_test(test_decode_for_display),
 	};

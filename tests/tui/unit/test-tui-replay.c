@@ -108,6 +108,27 @@ story(struct fixture *f)
 	    "STARTTLS");
 }
 
+/* SCRAM-SHA-256 as in RFC 7677, then the client's verdict; the proof
+ * was redacted at capture. */
+static void
+scram_story(struct fixture *f)
+{
+	step(f, "auth SCRAM-SHA-256");
+	ev(f, SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS, "AUTH SCRAM-SHA-256 "
+	    "biwsbj11c2VyLHI9ck9wck5HZndFYmVSV2diTkVrcU8=\r\n");
+	ev(f, SS_DIR_SERVER, SS_KIND_DATA, SS_EVF_TLS, "334 cj1yT3ByTkdmd0Vi"
+	    "ZVJXZ2JORWtxTyVodllEcFdVYTJSYVRDQWZ1eEZJbGopaE5sRiRrMCxzPVcyMlph"
+	    "SjBTTlk3c29Fc1VFamI2Z1E9PSxpPTQwOTY=\r\n");
+	ev(f, SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS | SS_EVF_REDACTED,
+	    "<redacted, 116 bytes>\r\n");
+	ev(f, SS_DIR_SERVER, SS_KIND_DATA, SS_EVF_TLS, "334 dj02cnJpVFJCaTIz"
+	    "V3BSUi93dHVwK21NaFVaVW4vZEI1bkxUSlJzamw5NUc0PQ==\r\n");
+	ev(f, SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS, "\r\n");
+	ev(f, SS_DIR_SERVER, SS_KIND_DATA, SS_EVF_TLS, "235 2.7.0 ok\r\n");
+	ev(f, SS_DIR_INFO, SS_KIND_SASL, 0,
+	    "SCRAM-SHA-256 server-signature=ok");
+}
+
 /* A fixture around a transcript filled by fill, replayed. */
 static struct fixture *
 setup_replay(void (*fill)(struct fixture *))
@@ -339,6 +360,29 @@ test_replay_import_steps(void **state)
 	assert_true(on_screen(f, "step 2 of 3"));
 	assert_caps(f, "SIZE", "572.2 MiB yes");
 	assert_caps(f, "AUTH", "PLAIN LOGIN yes");
+	teardown(f);
+}
+
+/* Explain mode on SCRAM: each message's fields, proof and signature
+ * masked, and the verdict in words. */
+static void
+test_explain_scram_notes(void **state)
+{
+	struct fixture	*f = setup_replay(scram_story);
+
+	(void)state;
+	tui_key(&f->t, KEY_END);
+	tui_key(&f->t, 'x');
+	tui_key(&f->t, 'g');
+	draw(f);
+	assert_true(on_screen(f, "SCRAM client-first: channel binding:"));
+	assert_true(on_screen(f, "nonce \"rOprNGfwEbeRWgbNEkqO\""));
+	assert_true(on_screen(f, "SCRAM server-first: nonce"));
+	assert_true(on_screen(f, "4096 iterations"));
+	assert_true(on_screen(f, "SCRAM server-final: the"));
+	assert_true(on_screen(f, "signature (masked)"));
+	assert_false(on_screen(f, "6rriTRBi"));
+	assert_true(on_screen(f, "the server proved it knows the password"));
 	teardown(f);
 }
 
@@ -612,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_replay_protocol_inactive),
 		cmocka_unit_test(test_replay_import_steps),
 		cmocka_unit_test(test_explain_notes),
+		cmocka_unit_test(test_explain_scram_notes),
 		cmocka_unit_test(test_findings_view),
 		cmocka_unit_test(test_lesson_view),
 		cmocka_unit_test(test_save_name),
