@@ -37,10 +37,12 @@ struct ss_caps {
 	char		*greeting;	/* text of the first line (domain ...) */
 	struct ss_cap	*caps;
 	size_t		 ncaps;
+	size_t		 nempty;	/* lines with no keyword ("250-"):
+					   an anomaly, counted */
 };
 
 /* Decode an EHLO reply (its first line is the greeting, not a keyword;
- * lines with no text are skipped).  Returns NULL if the reply is not a 250
+ * lines with no text are counted in nempty, not made keywords).  Returns NULL if the reply is not a 250
  * reply. */
 struct ss_caps	*ss_caps_from_reply(const struct ss_reply *);
 struct ss_caps	*ss_caps_copy(const struct ss_caps *);

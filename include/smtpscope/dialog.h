@@ -110,6 +110,8 @@ void	ss_dialog_destroy(struct ss_dialog *);
 /* Feed the next event; index must be the number fed so far. */
 void	ss_dialog_feed(struct ss_dialog *, const struct ss_event *);
 size_t	ss_dialog_fed(const struct ss_dialog *);
+/* Bytes of memory the dialog holds, about (the session's bound). */
+size_t	ss_dialog_memory(const struct ss_dialog *);
 /* A dialog of the first upto events of a transcript. */
 struct ss_dialog *ss_dialog_build(const struct ss_transcript *, size_t upto);
 /*

@@ -101,5 +101,15 @@ struct ss_reply *ss_reply_parser_eof(struct ss_reply_parser *);
  * clamped to INT_MAX); 0 when nothing is in progress. */
 int	ss_reply_parser_pending(const struct ss_reply_parser *);
 void	ss_reply_parser_reset(struct ss_reply_parser *);
+/*
+ * Bytes the flood gate cut before they reached the transcript (an
+ * SS_KIND_CUT note): lines > 0 counts whole continuation lines of the open
+ * reply (dropped, flagged too-many-lines), lines == 0 bytes of the open
+ * line past SS_REPLY_LINE_KEEP (counted, flagged line-too-long at its end).
+ */
+void	ss_reply_parser_skip(struct ss_reply_parser *, size_t lines,
+	    size_t bytes);
+/* Memory a finished reply holds, for the session's bound. */
+size_t	ss_reply_memory(const struct ss_reply *);
 
 #endif

@@ -25,6 +25,8 @@ struct ss_report_target {
 	 * port's configuration), for the findings; NULL checks nothing
 	 * optional. */
 	const struct ss_findings_options *findings;
+	const char	*imported;	/* the format of a pasted log, or
+					   NULL for a capture */
 };
 
 #define SS_REPORT_TIMINGS	0x01	/* show per-event times */

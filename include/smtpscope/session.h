@@ -96,8 +96,22 @@ struct ss_session_config {
 	const char	*mail_from;	/* default "<smtpscope@example.org>" */
 	const char	*rcpt_to;	/* default "<postmaster@HOST>" */
 	const char	*data_body;	/* the test message; a default exists */
-	size_t		 max_transcript; /* bytes; default 64 MiB */
+	size_t		 max_memory;	/* bytes the transcript and the dialog
+					   may hold for what the server sent;
+					   0: SS_SESSION_MEMORY.  Past it the
+					   connection is closed and no new one
+					   is opened (doc/hostile-peer.md) */
 };
+
+/*
+ * The memory bound of a session: the transcript and the dialog together,
+ * for what the server sent (the client's own bytes are not counted, so a
+ * large message of the user's never trips it).  The explorer keeps 16 MiB;
+ * batch mode 4 MiB, since its JSON report of server bytes full of control
+ * characters takes up to 14 times their size again.
+ */
+#define SS_SESSION_MEMORY	(16u * 1024 * 1024)
+#define SS_SESSION_BATCH_MEMORY	(4u * 1024 * 1024)
 
 struct ss_session;
 

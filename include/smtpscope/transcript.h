@@ -51,6 +51,9 @@ enum ss_kind {
 	SS_KIND_NOTE,		/* free text (warnings, user notes) */
 	SS_KIND_SASL,		/* a mechanism's verdict: "SCRAM-SHA-256
 				   server-signature=ok" (doc/auth.md) */
+	SS_KIND_CUT,		/* server bytes past a limit, counted and not
+				   kept (src/core/flood.c): a sentence, then
+				   "lines=N bytes=N first_us=T last_us=T" */
 	SS_KIND_LAST
 };
 extern const char *const ss_kind_names[SS_KIND_LAST];	/* "data", "tls-up" */
@@ -63,6 +66,8 @@ int	ss_kind_from_name(const char *);
 #define SS_EVF_TLS	0x01	/* the bytes travelled inside TLS */
 #define SS_EVF_REDACTED	0x02	/* a secret was replaced when captured */
 #define SS_EVF_DISCARDED 0x04	/* received but never used (injection) */
+#define SS_EVF_INFERRED	0x08	/* not in an imported log: its shape
+				   proves it (doc/import-formats.md) */
 
 struct ss_event {
 	uint64_t	 t_us;	/* microseconds since the session started */
@@ -90,8 +95,11 @@ size_t	ss_transcript_count(const struct ss_transcript *);
 /* NULL when the index is past the end. */
 const struct ss_event *ss_transcript_get(const struct ss_transcript *,
 	    size_t);
-/* Total bytes held, for the limits on hostile peers. */
+/* Payload bytes held (what was sent and received, plus records). */
 size_t	ss_transcript_bytes(const struct ss_transcript *);
+/* Memory the transcript holds: events, their bytes and the slack of the
+ * blocks they live in; the limits on hostile peers count this. */
+size_t	ss_transcript_memory(const struct ss_transcript *);
 
 /* Metadata kept with a saved session (target, tool version, start, note).
  * Keys and values are copied; setting a key again replaces it. */

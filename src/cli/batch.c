@@ -186,7 +186,8 @@ cli_batch_report(struct cli_run *run, const struct cli_options *o,
 	struct ss_report_target	 tg;
 	struct ss_findings_options fo;
 	struct ss_transcript	*t = ss_session_transcript(run->session);
-	struct ss_dialog	*d;
+	const struct ss_dialog	*d = ss_session_dialog(run->session);
+	struct ss_dialog	*own = NULL;
 	char			*address = NULL;
 	const char		*peer = ss_session_peer(run->session);
 	int			 rc = CLI_EXIT_OK;
@@ -208,12 +209,16 @@ cli_batch_report(struct cli_run *run, const struct cli_options *o,
 	tg.findings = &fo;
 	if (o->save != NULL)
 		rc = cli_save_session(t, &tg, o);
-	d = ss_dialog_build(t, ss_transcript_count(t));
+	/* The session's own dialog: the same pure function of the same
+	 * transcript, without a second copy of everything it holds (unless
+	 * notes went into the transcript behind its back: the MX plan's). */
+	if (ss_dialog_fed(d) != ss_transcript_count(t))
+		d = own = ss_dialog_build(t, ss_transcript_count(t));
 	if (cli_emit_report(t, d, &tg, o) != CLI_EXIT_OK)
 		rc = CLI_EXIT_INTERNAL;
 	if (o->check)
 		run->check_code = cli_check_code(t, d, &fo);
-	ss_dialog_destroy(d);
+	ss_dialog_destroy(own);
 	free(address);
 	return rc;
 }

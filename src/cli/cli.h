@@ -13,6 +13,7 @@
 #include "smtpscope/mx.h"
 #include "smtpscope/report.h"
 #include "smtpscope/session.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/tls.h"
 

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "smtpscope/demo.h"
+#include "smtpscope/import.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/store.h"
 #include "smtpscope/util.h"
@@ -136,10 +137,13 @@ static const char cli_help_text[] =
 "Saved sessions (doc/sessions.md):\n"
 "  --save FILE          save the session (mode 0600, no secrets in it)\n"
 "  --note TEXT          a note kept in the saved file\n"
-"  --replay FILE        open a saved session, or a pasted telnet, swaks or\n"
-"                       openssl s_client log; with --batch or --json print\n"
-"                       the report a live run would print\n"
-"  --import-format F    native, telnet, swaks or openssl (default: detect)\n"
+"  --replay FILE        open a saved session, or a pasted log (telnet, swaks,\n"
+"                       openssl s_client, PHPMailer, smtplib, Exchange...);\n"
+"                       with --batch or --json print the report a live run\n"
+"                       would print (doc/import-formats.md)\n"
+"  --import-format F    native, telnet, swaks, openssl, phpmailer, smtplib,\n"
+"                       prefixed, exchange, javamail, postfix, opensmtpd,\n"
+"                       thunderbird or outlook (default: detect)\n"
 "  --export FORMAT      json, text (a report for a ticket) or markdown, of\n"
 "                       --replay FILE or of a live batch run\n"
 "  -o, --output FILE    write the export to FILE instead of stdout\n"
@@ -429,7 +433,7 @@ cli_option_value(int ch, const char *arg, struct cli_options *o)
 		o->import_format = ss_import_format_from_name(arg);
 		if (o->import_format == SS_IMPORT_FORMAT_LAST)
 			return cli_usage_error("--import-format: '%s' is not one "
-			    "of native, telnet, swaks, openssl", arg);
+			    "of %s", arg, ss_import_format_list());
 		return 0;
 	case OPT_EXPORT:
 		if ((o->export = cli_export_from_name(arg)) == CLI_EXPORT_NONE)

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "smtpscope/findings.h"
 #include "smtpscope/dialog.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/text.h"
 #include "smtpscope/transcript.h"
@@ -88,8 +89,10 @@ cli_target_from_meta(const struct ss_transcript *t,
 	memset(tg, 0, sizeof *tg);
 	*owned = NULL;
 	tg->host = ss_transcript_meta(t, "host");
+	tg->imported = ss_transcript_meta(t, "imported");
 	if (tg->host == NULL)
-		tg->host = "(unknown)";
+		tg->host = tg->imported != NULL ? "(host not named in the log)" :
+		    "(unknown)";
 	tg->port = (int)cli_meta_long(t, "port", 0, 65535, 0);
 	tg->address = ss_transcript_meta(t, "address");
 	if (tg->address == NULL)
@@ -102,6 +105,19 @@ cli_target_from_meta(const struct ss_transcript *t,
 	}
 	tg->message = ss_transcript_meta(t, "message");
 	tg->code = (int)cli_meta_long(t, "code", 0, 999, 0);
+}
+
+/* --check of a saved session or a pasted log: the worst finding's exit
+ * code, as a live batch run gives it. */
+static int
+cli_replay_check(const struct ss_transcript *t, const struct ss_dialog *d,
+    const struct ss_findings_options *fo)
+{
+	struct ss_findings	*fs = ss_findings_run(t, d, fo);
+	int			 code = ss_findings_exit_code(fs);
+
+	ss_findings_free(fs);
+	return code;
 }
 
 /* The report a live batch run would have printed, from the file. */
@@ -119,6 +135,8 @@ cli_replay_report(const struct ss_transcript *t, const struct cli_options *o)
 	tg.findings = &fo;
 	d = ss_dialog_build(t, ss_transcript_count(t));
 	rc = cli_emit_report(t, d, &tg, o);
+	if (rc == CLI_EXIT_OK && o->check)
+		rc = cli_replay_check(t, d, &fo);
 	ss_dialog_destroy(d);
 	free(owned);
 	return rc;

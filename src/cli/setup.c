@@ -162,6 +162,8 @@ cli_setup_init(struct cli_setup *s, const struct cli_options *o, int prompt)
 		s->cfg.tls.keylog_file = NULL;
 	s->cfg.ehlo_name = o->ehlo;
 	s->cfg.timeout_ms = o->timeout_ms;
+	/* A report costs many times what it reports: batch keeps less. */
+	s->cfg.max_memory = o->batch ? SS_SESSION_BATCH_MEMORY : 0;
 	s->cfg.auth_mech = o->auth_mech;
 	s->cfg.mail_from = o->from;
 	s->cfg.rcpt_to = o->to;

@@ -201,8 +201,10 @@ ss_caps_from_reply(const struct ss_reply *r)
 	for (i = 1; i < r->nlines; i++) {
 		l = &r->lines[i];
 		tlen = l->len - (size_t)(l->text - l->raw);
-		if (tlen == 0)
+		if (tlen == 0) {
+			caps->nempty++;	/* reported, not dropped silently */
 			continue;
+		}
 		cap = &caps->caps[caps->ncaps];
 		ss_caps_decode_line(cap, l->text, tlen);
 		if (ss_caps_seen(caps, caps->ncaps, cap))
@@ -237,6 +239,7 @@ ss_caps_copy(const struct ss_caps *src)
 		return NULL;
 	dst = xcalloc(1, sizeof *dst);
 	dst->greeting = xstrdup(src->greeting);
+	dst->nempty = src->nempty;
 	dst->caps = xreallocarray(NULL, src->ncaps, sizeof *dst->caps);
 	for (i = 0; i < src->ncaps; i++)
 		ss_cap_copy(&dst->caps[i], &src->caps[i]);

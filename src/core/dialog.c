@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "smtpscope/dialog.h"
+#include "smtpscope/flood.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/util.h"
 
@@ -57,6 +58,7 @@ static const struct {
 
 struct ss_dialog {
 	size_t			 fed;
+	size_t			 memory;	/* bytes allocated, about */
 
 	struct ss_line		*lines;
 	size_t			 nlines;
@@ -149,6 +151,9 @@ struct dialog_snap {
 	size_t			 injected_bytes;
 };
 
+/* What malloc adds to each allocation, as the memory count assumes. */
+#define DIALOG_MALLOC_HEAD	16
+
 /* Events between two snapshots at the least: the cost of a view. */
 #define DIALOG_SNAP_EVERY	32
 
@@ -156,6 +161,8 @@ static void dialog_connection_closed(struct ss_dialog *,
 	    const struct ss_event *);
 static void dialog_anomaly(struct ss_dialog *, enum ss_anomaly);
 static void dialog_maybe_snap(struct ss_dialog *);
+static void dialog_cut(struct ss_dialog *, const struct ss_event *);
+static void dialog_flag_open_line(struct ss_dialog *, int, unsigned);
 
 /* Free the strings of a TLS summary and empty it. */
 static void
@@ -321,10 +328,13 @@ dialog_add_line(struct ss_dialog *d, const struct ss_event *ev,
 	struct ss_line	*l;
 
 	if (d->nlines - d->base_lines == d->lines_cap) {
+		d->memory += (d->lines_cap ? d->lines_cap : 256) *
+		    sizeof(*d->lines);
 		d->lines_cap = d->lines_cap ? d->lines_cap * 2 : 256;
 		d->lines = xreallocarray(d->lines, d->lines_cap,
 		    sizeof(*d->lines));
 	}
+	d->memory += len + 1 + DIALOG_MALLOC_HEAD;
 	l = dialog_line_mut(d, d->nlines);
 	memset(l, 0, sizeof(*l));
 	l->event = d->fed;
@@ -351,6 +361,7 @@ dialog_update_line(struct ss_dialog *d, size_t idx, const struct ss_event *ev,
 {
 	struct ss_line	*l = dialog_line_mut(d, idx);
 
+	d->memory += len - l->len;
 	free(l->bytes);
 	l->bytes = dialog_copy_bytes(bytes, len);
 	l->len = len;
@@ -367,6 +378,8 @@ dialog_add_exchange(struct ss_dialog *d, enum ss_verb verb,
 	struct ss_exchange	*x;
 
 	if (d->nexchanges - d->base_exchanges == d->exchanges_cap) {
+		d->memory += (d->exchanges_cap ? d->exchanges_cap : 64) *
+		    sizeof(*d->exchanges);
 		d->exchanges_cap = d->exchanges_cap ? d->exchanges_cap * 2 : 64;
 		d->exchanges = xreallocarray(d->exchanges, d->exchanges_cap,
 		    sizeof(*d->exchanges));
@@ -375,6 +388,9 @@ dialog_add_exchange(struct ss_dialog *d, enum ss_verb verb,
 	memset(x, 0, sizeof(*x));
 	x->verb = verb;
 	x->command = command != NULL ? xstrdup(command) : NULL;
+	if (command != NULL) {
+		d->memory += strlen(command) + 1 + DIALOG_MALLOC_HEAD;
+	}
 	x->cmd_event = cmd_event;
 	x->sent_us = t_us;
 	x->tls = d->in_tls;
@@ -657,6 +673,8 @@ dialog_apply_reply(struct ss_dialog *d, struct ss_exchange *x)
 	switch (x->verb) {
 	case SS_VERB_EHLO:
 		caps = ss_caps_from_reply(r);
+		/* A set holds about what its reply does. */
+		d->memory += ss_reply_memory(r);
 		if (caps != NULL) {
 			d->caps[x->phase] = dialog_keep_caps(d, caps);
 		}
@@ -701,6 +719,7 @@ dialog_reply_done(struct ss_dialog *d, const struct ss_event *ev,
 	xi = dialog_answered_exchange(d, ev);
 	x = dialog_x_mut(d, xi);
 	x->reply = r;
+	d->memory += ss_reply_memory(r);
 	x->reply_event = d->fed;
 	x->reply_us = ev->t_us;
 	x->phase = dialog_phase_now(d);
@@ -904,6 +923,8 @@ dialog_maybe_snap(struct ss_dialog *d)
 		return;
 	}
 	if (d->nsnaps == d->snaps_cap) {
+		d->memory += (d->snaps_cap ? d->snaps_cap : 64) *
+		    sizeof(*d->snaps);
 		d->snaps_cap = d->snaps_cap ? d->snaps_cap * 2 : 64;
 		d->snaps = xreallocarray(d->snaps, d->snaps_cap,
 		    sizeof(*d->snaps));
@@ -1029,6 +1050,8 @@ ss_dialog_feed(struct ss_dialog *d, const struct ss_event *ev)
 			dialog_record_line(d, ev);
 			if (ev->kind == SS_KIND_CLOSED) {
 				dialog_connection_closed(d, ev);
+			} else if (ev->kind == SS_KIND_CUT) {
+				dialog_cut(d, ev);
 			}
 		}
 		break;
@@ -1037,6 +1060,27 @@ ss_dialog_feed(struct ss_dialog *d, const struct ss_event *ev)
 	}
 	d->fed++;
 	dialog_maybe_snap(d);
+}
+
+/*
+ * Server bytes the flood gate did not keep: the parser counts them into
+ * the open reply (whole lines) or the open line (its middle), so the reply
+ * and its anomalies are what they would have been with every byte kept.
+ */
+static void
+dialog_cut(struct ss_dialog *d, const struct ss_event *ev)
+{
+	struct ss_flood_cut	 cut;
+
+	if (ss_flood_cut_parse(ev->data, ev->len, &cut) == -1 ||
+	    d->discard_rest) {
+		return;
+	}
+	ss_reply_parser_skip(d->parser, cut.lines, cut.bytes);
+	if (cut.lines == 0 && d->server_open_line >= 0) {
+		d->server_partial_dropped += cut.bytes;
+		dialog_flag_open_line(d, 0, 0);
+	}
 }
 
 /* The connection ended: a reply cut short still counts, flagged. */
@@ -1057,6 +1101,14 @@ dialog_connection_closed(struct ss_dialog *d, const struct ss_event *ev)
 	}
 	d->connected = 0;
 	d->head = d->nexchanges;
+}
+
+/* About how many bytes the dialog holds: lines, exchanges, replies,
+ * capability sets and quiet points (what a view borrows is not its own). */
+size_t
+ss_dialog_memory(const struct ss_dialog *d)
+{
+	return sizeof(*d) + d->memory;
 }
 
 /* Number of events fed so far. */

@@ -129,7 +129,7 @@ check_auth_none(const struct conn *c, const struct rule *r,
 {
 	(void)r;
 	if (conn_last_phase(c) < 0 || conn_any_auth(c) ||
-	    !conn_auth_explored(c)) {
+	    !conn_auth_explored(c) || conn_any_caps_cut(c)) {
 		return 0;
 	}
 	ss_buf_adds(&dr->msg, "The server offers no AUTH at all");

@@ -96,6 +96,49 @@ conn_caps(const struct conn *c, enum ss_phase p)
 	return c->ehlo[p] != NULL ? ss_dialog_caps(c->d, p) : NULL;
 }
 
+/* Was the EHLO reply of a phase cut by a paste (its first line written
+ * by the importer, flagged inferred)?  Then what it lacks is not proven
+ * missing. */
+int
+conn_caps_cut(const struct conn *c, enum ss_phase p)
+{
+	const struct ss_event	*e;
+
+	if (c->ehlo[p] == NULL) {
+		return 0;
+	}
+	e = ss_transcript_get(c->t, c->ehlo[p]->cmd_event + 1);
+	return e != NULL && e->dir == SS_DIR_SERVER &&
+	    (e->flags & SS_EVF_INFERRED);
+}
+
+/* Any phase cut so? */
+int
+conn_any_caps_cut(const struct conn *c)
+{
+	int	p;
+
+	for (p = 0; p < SS_PHASE_LAST; p++) {
+		if (conn_caps_cut(c, (enum ss_phase)p)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A finding about a pasted log says so: it was judged from what the log
+ * shows, not from a live session (the "imported" metadata). */
+void
+draft_from_log(struct draft *dr, const struct conn *c)
+{
+	const char	*fmt = ss_transcript_meta(c->t, "imported");
+
+	if (fmt != NULL) {
+		ss_buf_printf(&dr->msg, " (From an imported %s log, not a live "
+		    "session.)", fmt);
+	}
+}
+
 /* The latest phase that has capabilities, or -1. */
 int
 conn_last_phase(const struct conn *c)

@@ -89,6 +89,12 @@ event_cmp(const void *a, const void *b);
 const struct ss_caps *
 conn_caps(const struct conn *c, enum ss_phase p);
 int
+conn_caps_cut(const struct conn *c, enum ss_phase p);
+int
+conn_any_caps_cut(const struct conn *c);
+void
+draft_from_log(struct draft *dr, const struct conn *c);
+int
 conn_last_phase(const struct conn *c);
 enum ss_phase
 conn_tls_phase(const struct conn *c);
@@ -217,6 +223,12 @@ check_pipelining(const struct conn *c, const struct rule *r,
     struct draft *dr);
 int
 check_greylisted(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
+check_helo_only(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
+check_ehlo_empty(const struct conn *c, const struct rule *r,
     struct draft *dr);
 
 /* findings-message.c */

@@ -297,3 +297,70 @@ check_greylisted(const struct conn *c, const struct rule *r,
 	}
 	return 0;
 }
+
+/* EHLO refused but HELO accepted: the server speaks only RFC 821 SMTP,
+ * so it offers no extension at all - no STARTTLS, no AUTH - and every
+ * client set to use them fails. */
+int
+check_helo_only(const struct conn *c, const struct rule *r,
+    struct draft *dr)
+{
+	const struct ss_exchange	*x, *ehlo = NULL, *helo = NULL;
+	size_t				 i;
+
+	(void)r;
+	for (i = c->xstart; i < c->xend; i++) {
+		x = ss_dialog_exchange(c->d, i);
+		if (x->reply == NULL) {
+			continue;
+		}
+		if (x->verb == SS_VERB_EHLO && x->reply->code == 250) {
+			return 0;	/* EHLO worked at some point */
+		}
+		if (x->verb == SS_VERB_EHLO && x->reply->code >= 500) {
+			ehlo = ehlo != NULL ? ehlo : x;
+		}
+		if (x->verb == SS_VERB_HELO && x->reply->code == 250 &&
+		    ehlo != NULL) {
+			helo = x;
+		}
+	}
+	if (helo == NULL) {
+		return 0;
+	}
+	ss_buf_printf(&dr->msg, "The server refused EHLO (%d) but accepted "
+	    "HELO: it speaks only the original SMTP, without extensions. It "
+	    "offers no STARTTLS and no AUTH, so every mail client set to use "
+	    "encryption or a password fails, and no SIZE, PIPELINING or "
+	    "8BITMIME either.", ehlo->reply->code);
+	draft_exchange(dr, c, ehlo);
+	draft_exchange(dr, c, helo);
+	return 1;
+}
+
+/* An EHLO reply with a line that holds no keyword ("250-" alone). */
+int
+check_ehlo_empty(const struct conn *c, const struct rule *r,
+    struct draft *dr)
+{
+	const struct ss_caps	*caps;
+	size_t			 n = 0;
+	int			 p;
+
+	(void)r;
+	for (p = 0; p < SS_PHASE_LAST; p++) {
+		caps = conn_caps(c, (enum ss_phase)p);
+		if (caps != NULL && caps->nempty > 0) {
+			n += caps->nempty;
+			draft_reply(dr, c, c->ehlo[p]);
+		}
+	}
+	if (n == 0) {
+		return 0;
+	}
+	ss_buf_printf(&dr->msg, "The EHLO reply has %zu line%s with no "
+	    "keyword (\"250-\" or \"250 \" alone). RFC 5321 has no empty "
+	    "extension line; a strict client may reject the whole reply.", n,
+	    n == 1 ? "" : "s");
+	return 1;
+}

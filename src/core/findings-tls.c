@@ -31,7 +31,8 @@ check_starttls_missing(const struct conn *c, const struct rule *r,
 	const struct ss_caps	*pre = conn_caps(c, SS_PHASE_BEFORE_TLS);
 
 	(void)r;
-	if (c->implicit || pre == NULL || ss_caps_has(pre, "STARTTLS")) {
+	if (c->implicit || pre == NULL || ss_caps_has(pre, "STARTTLS") ||
+	    conn_caps_cut(c, SS_PHASE_BEFORE_TLS)) {
 		return 0;
 	}
 	ss_buf_adds(&dr->msg, "The server does not offer STARTTLS");

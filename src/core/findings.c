@@ -55,6 +55,8 @@ _Static_assert(SS_NITEMS(ss_verdict_titles) == SS_VERDICT_LAST,
 static const struct rule rules[] = {
 	RULE("greeting-refused", ERROR, "RFC 5321 section 3.1",
 	    "connection refused at the greeting", check_greeting_refused, 0),
+	RULE("ehlo-refused-helo-accepted", ERROR, "RFC 5321 section 3.2",
+	    "EHLO refused, HELO accepted: no extensions", check_helo_only, 0),
 	RULE("banner-delay", WARNING, "RFC 5321 section 4.5.3.2.1",
 	    "slow greeting (tarpit)", check_banner_delay, 0),
 	RULE("implicit-tls-to-plaintext-port", ERROR, "RFC 8314 section 3.3",
@@ -134,6 +136,8 @@ static const struct rule rules[] = {
 	    "reply lines end in LF alone", check_bare_lf, 0),
 	RULE("reply-malformed", WARNING, "RFC 5321 section 4.2",
 	    "malformed replies", check_malformed, 0),
+	RULE("ehlo-empty-line", WARNING, "RFC 5321 section 4.1.1.1",
+	    "a line with no keyword in the EHLO reply", check_ehlo_empty, 0),
 	RULE("reply-unsolicited", WARNING, "RFC 5321 section 4.2",
 	    "replies no command asked for", check_unsolicited, 0),
 	RULE("pipelining-not-advertised", WARNING, "RFC 2920 section 3.1",
@@ -236,6 +240,7 @@ findings_judge(struct ss_findings *fs, const struct conn *c)
 		ss_buf_init(&dr.msg);
 		dr.nev = 0;
 		if (rules[i].check(c, &rules[i], &dr)) {
+			draft_from_log(&dr, c);
 			findings_add(fs, i, &dr);
 		}
 		ss_buf_finish(&dr.msg);
@@ -289,6 +294,19 @@ findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
 	setups_judge(fs, &c);
 }
 
+/*
+ * The dialog at the end of an earlier connection: a view of the full one
+ * (exact, and it borrows all but the events since its last quiet point),
+ * so judging many connections costs no second dialog of the session.
+ */
+static struct ss_dialog *
+findings_dialog_at(const struct ss_transcript *t, const struct ss_dialog *full,
+    size_t end)
+{
+	return full != NULL ? ss_dialog_view(full, t, end) :
+	    ss_dialog_build(t, end);
+}
+
 /* Judge the prefix of the transcript that d was fed. */
 struct ss_findings *
 ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
@@ -296,7 +314,7 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 {
 	static const struct ss_findings_options none;
 	struct ss_findings	*fs = xcalloc(1, sizeof(*fs));
-	struct ss_dialog	*own = NULL;
+	struct ss_dialog	*own = NULL, *at;
 	const struct ss_event	*e;
 	size_t			 i, n, start = 0;
 
@@ -307,24 +325,20 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 	if (n > ss_transcript_count(t)) {
 		n = ss_transcript_count(t);
 	}
+	if (d == NULL) {
+		d = own = ss_dialog_build(t, n);
+	}
 	setups_init(fs);
 	for (i = 0; i < n; i++) {
 		e = ss_transcript_get(t, i);
 		if (e->kind == SS_KIND_CONNECT && i > start) {
-			if (own == NULL) {
-				own = ss_dialog_build(t, i);
-			}
-			findings_connection(fs, t, own, opt, start, i, 0);
+			at = findings_dialog_at(t, d, i);
+			findings_connection(fs, t, at, opt, start, i, 0);
+			ss_dialog_destroy(at);
 			start = i;
 		}
-		if (own != NULL) {
-			ss_dialog_feed(own, e);
-		}
 	}
-	if (d == NULL && own == NULL) {
-		own = ss_dialog_build(t, n);
-	}
-	findings_connection(fs, t, d != NULL ? d : own, opt, start, n, 1);
+	findings_connection(fs, t, d, opt, start, n, 1);
 	ss_dialog_destroy(own);
 	findings_sort(fs);
 	return fs;

@@ -381,11 +381,17 @@ ss_reply_add_line(struct ss_reply_parser *p, struct ss_reply_line *l)
 	r->nlines++;
 }
 
-/* Hand the finished reply to the caller and start afresh. */
+/* Hand the finished reply to the caller and start afresh; its lines array
+ * shrinks to its lines (most replies have one). */
 static struct ss_reply *
 ss_reply_take(struct ss_reply_parser *p)
 {
 	struct ss_reply	*r = p->reply;
+
+	if (r != NULL && r->nlines != 0 && r->nlines < p->lines_cap) {
+		r->lines = xreallocarray(r->lines, r->nlines,
+		    sizeof *r->lines);
+	}
 
 	p->reply = NULL;
 	p->lines_cap = 0;
@@ -464,4 +470,37 @@ ss_reply_parser_eof(struct ss_reply_parser *p)
 		return NULL;
 	r->anomalies |= SS_ANOM_BIT(SS_ANOM_INCOMPLETE);
 	return r;
+}
+
+/* Count what the flood gate cut: whole lines of the reply, or bytes of the
+ * open line. */
+void
+ss_reply_parser_skip(struct ss_reply_parser *p, size_t lines, size_t bytes)
+{
+	p->held += bytes;
+	if (lines == 0) {
+		p->line_dropped += bytes;
+		return;
+	}
+	if (p->reply == NULL) {
+		return;		/* the gate and the parser disagree: keep going */
+	}
+	p->reply->lines_dropped += lines;
+	p->reply->anomalies |= SS_ANOM_BIT(SS_ANOM_TOO_MANY_LINES);
+}
+
+/* Bytes of memory a reply holds, malloc's own header counted as 16. */
+size_t
+ss_reply_memory(const struct ss_reply *r)
+{
+	size_t	 i, n;
+
+	if (r == NULL) {
+		return 0;
+	}
+	n = sizeof(*r) + 16 + r->nlines * sizeof(*r->lines) + 16;
+	for (i = 0; i < r->nlines; i++) {
+		n += r->lines[i].len + 1 + 16;
+	}
+	return n;
 }

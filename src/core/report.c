@@ -426,6 +426,35 @@ ss_report_caps_meaning(struct ss_buf *out, const struct ss_report_caps *rc,
 	ss_buf_finish(&words);
 }
 
+/* A legacy "AUTH=" line or an empty "250-" line of any phase, in words:
+ * the rows fold AUTH= into AUTH, so it would not show otherwise. */
+static void
+ss_report_caps_oddities(struct ss_buf *out, const struct ss_report_caps *rc)
+{
+	const struct ss_caps	*c;
+	size_t			 i;
+	int			 p;
+
+	for (p = 0; p < SS_PHASE_LAST; p++) {
+		if ((c = rc->phase[p]) == NULL)
+			continue;
+		for (i = 0; i < c->ncaps; i++) {
+			if (!(c->caps[i].flags & SS_CAP_LEGACY_AUTH))
+				continue;
+			ss_buf_printf(out, "  %s: also the legacy form AUTH=",
+			    ss_phase_titles[p]);
+			ss_text_escape(out, c->caps[i].params,
+			    strlen(c->caps[i].params));
+			ss_buf_adds(out, " (for clients older than RFC 2554)\n");
+		}
+		if (c->nempty > 0)
+			ss_buf_printf(out, "  %s: %zu empty line%s in the EHLO "
+			    "reply (a \"250-\" with no keyword: malformed)\n",
+			    ss_phase_titles[p], c->nempty, c->nempty == 1 ?
+			    "" : "s");
+	}
+}
+
 /* The capability table: one column per phase, changes in words. */
 static void
 ss_report_caps_table(struct ss_buf *out, const struct ss_dialog *d)
@@ -462,6 +491,7 @@ ss_report_caps_table(struct ss_buf *out, const struct ss_dialog *d)
 		ss_report_caps_meaning(out, &rc, rc.keywords[i], labels[i]);
 		free(labels[i]);
 	}
+	ss_report_caps_oddities(out, &rc);
 	free(labels);
 	free(rc.keywords);
 }
@@ -647,11 +677,19 @@ ss_report_text_head(struct ss_buf *out, const struct ss_report_target *tg)
 {
 	ss_buf_adds(out, "smtpscope " SMTPSCOPE_VERSION ": ");
 	ss_report_esc(out, tg->host);
-	ss_buf_printf(out, " port %d", tg->port);
+	if (tg->port > 0 || tg->imported == NULL) {
+		ss_buf_printf(out, " port %d", tg->port);
+	}
 	if (tg->address != NULL) {
 		ss_buf_adds(out, " (");
 		ss_report_esc(out, tg->address);
 		ss_buf_addc(out, ')');
+	}
+	if (tg->imported != NULL) {
+		ss_buf_adds(out, "\nImported from a pasted ");
+		ss_report_esc(out, tg->imported);
+		ss_buf_adds(out, " log (doc/import-formats.md): events are 1 ms "
+		    "apart, and lines marked inferred are not in the log");
 	}
 	ss_buf_adds(out, "\n\n");
 }
@@ -1066,6 +1104,11 @@ ss_report_markdown(struct ss_buf *out, const struct ss_transcript *t,
 	ss_report_md(out, tg->host);
 	ss_buf_printf(out, " port %d\n\n", tg->port);
 	ss_buf_adds(out, "- tool: smtpscope " SMTPSCOPE_VERSION "\n");
+	if (tg->imported != NULL) {
+		ss_buf_adds(out, "- imported from a pasted ");
+		ss_report_md(out, tg->imported);
+		ss_buf_adds(out, " log\n");
+	}
 	if (tg->address != NULL) {
 		ss_buf_adds(out, "- address: ");
 		ss_report_md(out, tg->address);
@@ -1120,9 +1163,10 @@ ss_report_json_head(json_t *root, const struct ss_report_target *tg)
 
 	json_object_set_new(root, "tool", json_pack("{s:s, s:s}", "name",
 	    "smtpscope", "version", SMTPSCOPE_VERSION));
-	json_object_set_new(root, "target", json_pack("{s:o, s:i, s:o}",
+	json_object_set_new(root, "target", json_pack("{s:o, s:i, s:o, s:o}",
 	    "host", ss_report_jstr(tg->host), "port", tg->port,
-	    "address", ss_report_jstr(tg->address)));
+	    "address", ss_report_jstr(tg->address),
+	    "imported", ss_report_jstr(tg->imported)));
 	ss_buf_init(&msg);
 	ss_report_message(&msg, tg->message);
 	json_object_set_new(root, "result", json_pack("{s:s, s:s%, s:i}",

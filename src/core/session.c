@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "smtpscope/flood.h"
 #include "smtpscope/net.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
@@ -32,7 +33,6 @@
 
 #define SESSION_READ_SIZE	16384
 #define SESSION_DEFAULT_TIMEOUT	30000
-#define SESSION_DEFAULT_MAX	(64u * 1024 * 1024)
 
 const char *const ss_step_names[SS_STEP_LAST] = {
 	"connect", "ehlo", "helo", "starttls", "auth", "mail", "rcpt", "data",
@@ -103,11 +103,13 @@ struct ss_session {
 	char			*mail_from;
 	char			*rcpt_to;
 	char			*data_body;
-	size_t			 max_transcript;
+	size_t			 max_memory;
 
 	struct ss_transcript	*transcript;
 	struct ss_dialog	*dialog;
 	uint64_t		 t0;
+	struct ss_flood		 flood;		/* what reaches the transcript */
+	size_t			 client_memory;	/* of it, for the client's bytes */
 
 	enum ss_state		 state;
 	int			 fd;
@@ -163,16 +165,92 @@ session_t(const struct ss_session *s)
 	return ss_now_us() - s->t0;
 }
 
-/* Append an event and let the dialog learn from it. */
+/* Memory the session's transcript and dialog hold. */
+static size_t
+session_memory(const struct ss_session *s)
+{
+	return ss_transcript_memory(s->transcript) +
+	    ss_dialog_memory(s->dialog);
+}
+
+/* Append an event as it is and let the dialog learn from it. */
+static void
+session_append(struct ss_session *s, enum ss_dir dir, enum ss_kind kind,
+    unsigned flags, const void *p, size_t len)
+{
+	size_t	i, before = 0;
+
+	if (dir == SS_DIR_CLIENT) {
+		before = session_memory(s);
+	}
+	i = ss_transcript_append(s->transcript, session_t(s), dir, kind, flags,
+	    p, len);
+	ss_dialog_feed(s->dialog, ss_transcript_get(s->transcript, i));
+	if (dir == SS_DIR_CLIENT) {
+		s->client_memory += session_memory(s) - before;
+	}
+}
+
+/* The flood gate let server bytes through: one S event. */
+static void
+session_flood_keep(void *arg, const char *p, size_t len)
+{
+	struct ss_session	*s = arg;
+
+	if (len > 0) {
+		session_append(s, SS_DIR_SERVER, SS_KIND_DATA,
+		    s->tls != NULL ? SS_EVF_TLS : 0, p, len);
+	}
+}
+
+/* The flood gate counted bytes it did not keep: one cut note. */
+static void
+session_flood_cut(void *arg, const struct ss_flood_cut *cut)
+{
+	struct ss_session	*s = arg;
+	char			*text;
+
+	text = ss_flood_cut_text(cut);
+	session_append(s, SS_DIR_INFO, SS_KIND_CUT, 0, text, strlen(text));
+	free(text);
+}
+
+/* Where the gate sends what it keeps and counts. */
+static void
+session_flood_out(struct ss_session *s, struct ss_flood_out *out)
+{
+	out->keep = session_flood_keep;
+	out->cut = session_flood_cut;
+	out->arg = s;
+}
+
+/*
+ * Append an event: a record first reports what the flood gate counted, so
+ * the cut stands where it happened; a new connection or a TLS handshake
+ * starts the gate afresh, as it does the reply parser.
+ */
 static void
 session_record(struct ss_session *s, enum ss_dir dir, enum ss_kind kind,
     unsigned flags, const void *p, size_t len)
 {
-	size_t	i;
+	struct ss_flood_out	out;
 
-	i = ss_transcript_append(s->transcript, session_t(s), dir, kind, flags,
-	    p, len);
-	ss_dialog_feed(s->dialog, ss_transcript_get(s->transcript, i));
+	if (dir != SS_DIR_CLIENT && dir != SS_DIR_SERVER) {
+		session_flood_out(s, &out);
+		ss_flood_flush(&s->flood, &out);
+		if (kind == SS_KIND_CONNECT || kind == SS_KIND_TLS_START) {
+			ss_flood_reset(&s->flood);
+		}
+	}
+	session_append(s, dir, kind, flags, p, len);
+}
+
+/* Memory the session's transcript and dialog hold, for what the server
+ * sent (what the client's own bytes took is counted apart). */
+static size_t
+session_server_memory(const struct ss_session *s)
+{
+	return session_memory(s) - s->client_memory;
 }
 
 /* Append a formatted record (T or I). */
@@ -264,8 +342,9 @@ ss_session_create(const struct ss_session_config *cfg, char **err)
 	s->mail_from = session_dup(cfg->mail_from);
 	s->rcpt_to = session_dup(cfg->rcpt_to);
 	s->data_body = session_dup(cfg->data_body);
-	s->max_transcript = cfg->max_transcript > 0 ?
-	    cfg->max_transcript : SESSION_DEFAULT_MAX;
+	s->max_memory = cfg->max_memory > 0 ?
+	    cfg->max_memory : SS_SESSION_MEMORY;
+	ss_flood_init(&s->flood);
 	s->transcript = ss_transcript_create();
 	s->dialog = ss_dialog_create();
 	s->t0 = ss_now_us();
@@ -404,13 +483,17 @@ session_finish(struct ss_session *s, enum ss_result result, int code,
 		ss_sasl_destroy(s->sasl);
 		s->sasl = NULL;
 	}
-	if (result != SS_RESULT_OK && result != SS_RESULT_REFUSED) {
+	/* A dropped step's reason is the closed event just written: saying
+	 * it again as an error would tell the user twice. */
+	if (result != SS_RESULT_OK && result != SS_RESULT_REFUSED &&
+	    result != SS_RESULT_DROPPED) {
 		session_note(s, SS_DIR_INFO, result == SS_RESULT_TIMEOUT ?
 		    SS_KIND_TIMEOUT : SS_KIND_ERROR, "%s", s->message);
 	}
 }
 
-/* Drop the connection; why (if given) goes to the transcript. */
+/* Drop the connection; why goes to the transcript, once, as the closed
+ * event, and is the running step's message. */
 static void
 session_close(struct ss_session *s, const char *why)
 {
@@ -603,6 +686,29 @@ session_probe_listen(struct ss_session *s)
 	session_set_state(s, SS_STATE_READY);
 }
 
+/* The probe's verdicts, kept in the transcript as well as the step's
+ * message: a batch run goes on to QUIT, and a saved session or a report
+ * must still say what the probe found. */
+static const char *const session_probe_words[2] = {
+	"not vulnerable: the command sent together with STARTTLS was "
+	    "discarded, as RFC 3207 requires",
+	"VULNERABLE: the server answered, inside TLS, the RSET sent in "
+	    "plaintext together with STARTTLS (command injection, "
+	    "CVE-2011-0411)",
+};
+
+/* End the probe with its verdict. */
+static void
+session_probe_end(struct ss_session *s, int vulnerable)
+{
+	const char	*words = session_probe_words[vulnerable != 0];
+
+	s->probe_listening = 0;
+	session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "starttls-inject: %s",
+	    words);
+	session_finish(s, SS_RESULT_OK, 0, "%s", words);
+}
+
 /* Did an unsolicited reply arrive while the probe listened? */
 static void
 session_probe_verdict(struct ss_session *s, int final)
@@ -611,19 +717,12 @@ session_probe_verdict(struct ss_session *s, int final)
 
 	for (i = s->probe_mark; i < n; i++) {
 		if (ss_dialog_exchange(s->dialog, i)->unsolicited) {
-			s->probe_listening = 0;
-			session_finish(s, SS_RESULT_OK, 0, "VULNERABLE: the server "
-			    "answered, inside TLS, the RSET sent in plaintext "
-			    "together with STARTTLS (command injection, "
-			    "CVE-2011-0411)");
+			session_probe_end(s, 1);
 			return;
 		}
 	}
 	if (final) {
-		s->probe_listening = 0;
-		session_finish(s, SS_RESULT_OK, 0, "not vulnerable: the command "
-		    "sent together with STARTTLS was discarded, as RFC 3207 "
-		    "requires");
+		session_probe_end(s, 0);
 	}
 }
 
@@ -1069,12 +1168,26 @@ session_check_reply(struct ss_session *s)
 /* ------------------------------------------------------------------ */
 /* Reading.                                                            */
 
+/* The memory bound is reached: say which, and stop reading. */
+static void
+session_over_bound(struct ss_session *s)
+{
+	session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "warning: the session "
+	    "reached its memory bound (%zu MiB of transcript and dialog for "
+	    "what the server sent): connection closed; what the server sent "
+	    "after this was not read, and no new connection opens (save the "
+	    "session and start another)", s->max_memory >> 20);
+	session_dropped(s, "connection closed: the session's memory bound was "
+	    "reached");
+}
+
 /* Read once (and drain TLS); record what came. */
 static void
 session_read(struct ss_session *s)
 {
-	char	buf[SESSION_READ_SIZE];
-	ssize_t	n;
+	char			buf[SESSION_READ_SIZE];
+	struct ss_flood_out	out;
+	ssize_t			n;
 
 	do {
 		if (s->tls != NULL) {
@@ -1104,12 +1217,10 @@ session_read(struct ss_session *s)
 			session_dropped(s, "the server closed the connection");
 			return;
 		}
-		session_record(s, SS_DIR_SERVER, SS_KIND_DATA,
-		    s->tls != NULL ? SS_EVF_TLS : 0, buf, (size_t)n);
-		if (ss_transcript_bytes(s->transcript) > s->max_transcript) {
-			session_dropped(s, "the server sent more than the "
-			    "transcript limit; connection closed to protect "
-			    "memory");
+		session_flood_out(s, &out);
+		ss_flood_feed(&s->flood, buf, (size_t)n, session_t(s), &out);
+		if (session_server_memory(s) > s->max_memory) {
+			session_over_bound(s);
 			return;
 		}
 		if (s->probe_listening) {
@@ -1132,6 +1243,11 @@ session_cannot_start(const struct ss_session *s, enum ss_step step)
 	}
 	if (s->step_active) {
 		return "another step is still running (cancel it first)";
+	}
+	if (step == SS_STEP_CONNECT &&
+	    session_server_memory(s) > s->max_memory) {
+		return "the session holds as much as its memory bound allows; "
+		    "save it and start another";
 	}
 	if (step == SS_STEP_CONNECT) {
 		return NULL;

@@ -37,6 +37,7 @@ static const struct {
 	{ SS_EVF_TLS, "tls" },
 	{ SS_EVF_REDACTED, "redacted" },
 	{ SS_EVF_DISCARDED, "discarded" },
+	{ SS_EVF_INFERRED, "inferred" },
 };
 
 /* Append the flags word of an event. */
@@ -302,7 +303,7 @@ store_event(struct store_parser *p, const char *line, const char *end)
 	if (store_word(&line, end, &w, &n) == -1 ||
 	    store_parse_flags(w, n, &flags) == -1) {
 		return store_fail(p, "bad flags (expected - or tls,redacted,"
-		    "discarded)");
+		    "discarded,inferred)");
 	}
 	ss_buf_init(&bytes);
 	if (ss_text_unescape(&bytes, line, end - line) == -1) {
@@ -488,30 +489,4 @@ ss_store_read_file(const char *path, size_t max, struct ss_buf *out,
 	ss_wipe(chunk, sizeof(chunk));	/* a pasted log may hold a secret */
 	close(fd);
 	return 0;
-}
-
-/* Load a file of any format. */
-struct ss_transcript *
-ss_store_load(const char *path, enum ss_import_format format, char **err)
-{
-	struct ss_buf		 text;
-	struct ss_transcript	*t;
-
-	ss_buf_init(&text);
-	if (ss_store_read_file(path, STORE_MAX_FILE, &text, err) == -1) {
-		ss_buf_finish(&text);
-		return NULL;
-	}
-	if (format >= SS_IMPORT_FORMAT_LAST) {
-		format = ss_import_detect(text.data, text.len);
-	}
-	if (format == SS_IMPORT_NATIVE) {
-		t = ss_store_parse(text.data, text.len, path, err);
-	} else {
-		t = ss_import(text.data, text.len, format, path, err);
-	}
-	/* An imported log may hold an AUTH secret in clear until redacted. */
-	ss_wipe(text.data, text.len);
-	ss_buf_finish(&text);
-	return t;
 }

@@ -43,6 +43,7 @@ const char *const ss_kind_names[SS_KIND_LAST] = {
 	"closed",
 	"note",
 	"sasl",
+	"cut",
 };
 _Static_assert(SS_NITEMS(ss_kind_names) == SS_KIND_LAST,
     "ss_kind_names must name every kind");
@@ -69,6 +70,7 @@ struct ss_transcript {
 	struct ss_block	 *shared;	/* shared blocks, newest first */
 	struct ss_block	 *alone;	/* one big payload each */
 	size_t		  bytes;
+	size_t		  memory;	/* chunks and blocks allocated */
 
 	struct ss_meta	 *meta;
 	size_t		  nmeta;
@@ -116,13 +118,14 @@ ss_transcript_destroy(struct ss_transcript *t)
 
 /* Allocate a block able to hold size bytes. */
 static struct ss_block *
-ss_transcript_new_block(size_t size)
+ss_transcript_new_block(struct ss_transcript *t, size_t size)
 {
 	struct ss_block	*b;
 
 	if (size > SIZE_MAX - sizeof *b)
 		size = SIZE_MAX - sizeof *b;	/* xmalloc aborts */
 	b = xmalloc(sizeof *b + size);
+	t->memory += sizeof *b + size;
 	b->next = NULL;
 	b->used = 0;
 	b->size = size;
@@ -138,12 +141,12 @@ ss_transcript_store(struct ss_transcript *t, const void *p, size_t len)
 	size_t		 need = len + 1;
 
 	if (len >= SS_BLOCK_ALONE) {
-		b = ss_transcript_new_block(need);
+		b = ss_transcript_new_block(t, need);
 		b->next = t->alone;
 		t->alone = b;
 	} else if (t->shared == NULL || t->shared->size - t->shared->used <
 	    need) {
-		b = ss_transcript_new_block(SS_BLOCK_SIZE);
+		b = ss_transcript_new_block(t, SS_BLOCK_SIZE);
 		b->next = t->shared;
 		t->shared = b;
 	} else {
@@ -161,15 +164,17 @@ ss_transcript_store(struct ss_transcript *t, const void *p, size_t len)
 static struct ss_event *
 ss_transcript_slot(struct ss_transcript *t)
 {
-	size_t	 chunk = t->count / SS_CHUNK_EVENTS;
+	size_t	 chunk = t->count / SS_CHUNK_EVENTS, old;
 
 	if (chunk == t->nchunks) {
 		if (t->nchunks == t->chunks_cap) {
-			t->chunks_cap = t->chunks_cap == 0 ? 16 :
-			    t->chunks_cap * 2;
+			old = t->chunks_cap;
+			t->chunks_cap = old == 0 ? 16 : old * 2;
 			t->chunks = xreallocarray(t->chunks, t->chunks_cap,
 			    sizeof *t->chunks);
+			t->memory += (t->chunks_cap - old) * sizeof *t->chunks;
 		}
+		t->memory += SS_CHUNK_EVENTS * sizeof(struct ss_event);
 		t->chunks[t->nchunks++] = xreallocarray(NULL,
 		    SS_CHUNK_EVENTS, sizeof(struct ss_event));
 	}
@@ -234,6 +239,13 @@ size_t
 ss_transcript_bytes(const struct ss_transcript *t)
 {
 	return t->bytes;
+}
+
+/* Memory allocated for events and bytes (metadata is small and fixed). */
+size_t
+ss_transcript_memory(const struct ss_transcript *t)
+{
+	return sizeof(*t) + t->memory;
 }
 
 /* Find a metadata entry by exact key. */

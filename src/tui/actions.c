@@ -221,6 +221,12 @@ actions_quit(struct tui *t)
 		t->done = 1;
 		return;
 	}
+	if (t->dialog != NULL && ss_dialog_reply_in_progress(t->dialog)) {
+		/* The server is still talking: a QUIT would wait behind all
+		 * of it (a flood), so leave now; closing ends it. */
+		t->done = 1;
+		return;
+	}
 	if (t->busy) {
 		ss_session_cancel(t->session);
 		tui_sync(t);

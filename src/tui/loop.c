@@ -26,6 +26,11 @@
 
 #define SPINNER_MS	120	/* spinner frame while a step runs */
 #define QUIT_WAIT_US	3000000	/* how long q waits for QUIT's reply */
+#define FRAME_US	40000	/* frames at most this often: a flood of
+				   reads costs a frame per interval, not a
+				   frame per read */
+
+static uint64_t	loop_drawn_us;	/* when the last frame was drawn */
 
 static int	loop_pipe[2] = { -1, -1 };
 
@@ -165,16 +170,36 @@ loop_timeout(const struct tui *t, uint64_t quit_deadline)
 	return ms;
 }
 
-/* One turn: draw, sleep in poll, dispatch what woke us. */
+/*
+ * Draw unless a frame was drawn less than FRAME_US ago; returns how many
+ * milliseconds until the skipped frame is due (-1 when none is), so the
+ * poll wakes up for it and the screen never lags more than a frame.
+ */
+static int
+loop_draw(struct tui *t)
+{
+	uint64_t	now = ss_now_us();
+
+	if (!t->redraw_all && now - loop_drawn_us < FRAME_US) {
+		return (int)((FRAME_US - (now - loop_drawn_us)) / 1000) + 1;
+	}
+	tui_draw(t, tui_curses_canvas());
+	tui_curses_flush(t->redraw_all);
+	t->redraw_all = 0;
+	loop_drawn_us = now;
+	return -1;
+}
+
+/* One turn: draw (at most once a frame), sleep in poll, dispatch what
+ * woke us: one bounded read of the session, then every key waiting, so
+ * q and Esc get through between two slices of a flood. */
 static int
 loop_once(struct tui *t, uint64_t quit_deadline)
 {
 	struct pollfd	pfd[3];
-	int		n = 2, rc;
+	int		n = 2, rc, due, ms;
 
-	tui_draw(t, tui_curses_canvas());
-	tui_curses_flush(t->redraw_all);
-	t->redraw_all = 0;
+	due = loop_draw(t);
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = loop_pipe[0];
@@ -183,7 +208,11 @@ loop_once(struct tui *t, uint64_t quit_deadline)
 	if (t->session != NULL && ss_session_pollfd(t->session, &pfd[2])) {
 		n = 3;
 	}
-	rc = poll(pfd, n, loop_timeout(t, quit_deadline));
+	ms = loop_timeout(t, quit_deadline);
+	if (due >= 0 && (ms < 0 || ms > due)) {
+		ms = due;
+	}
+	rc = poll(pfd, n, ms);
 	if (rc < 0 && errno != EINTR) {
 		return -1;
 	}

@@ -89,21 +89,38 @@ tui_refresh(struct tui *t)
 	t->lesson_top = -1;
 }
 
-/* New warnings the session wrote since the last look. */
+/* Is this event one the status line repeats: a warning, or a cut (bytes
+ * past a limit, counted and not kept)? */
+static int
+tui_is_warning(const struct ss_event *ev)
+{
+	if (ev->dir != SS_DIR_INFO) {
+		return 0;
+	}
+	if (ev->kind == SS_KIND_CUT) {
+		return 1;
+	}
+	return ev->kind == SS_KIND_NOTE && ev->len >= 8 &&
+	    ss_strncasecmp(ev->data, "warning:", 8) == 0;
+}
+
+/* New warnings the session wrote since the last look (their first line). */
 static void
 tui_scan_warnings(struct tui *t)
 {
 	const struct ss_event	*ev;
+	const char		*nl;
 	size_t			 n, i, len;
 
 	n = ss_transcript_count(t->transcript);
 	for (i = t->events_seen; i < n; i++) {
 		ev = ss_transcript_get(t->transcript, i);
-		if (ev->dir != SS_DIR_INFO || ev->kind != SS_KIND_NOTE ||
-		    ev->len < 8 || ss_strncasecmp(ev->data, "warning:", 8) != 0) {
+		if (!tui_is_warning(ev)) {
 			continue;
 		}
-		len = ev->len < sizeof t->warning - 1 ? ev->len :
+		nl = memchr(ev->data, '\n', ev->len);
+		len = nl != NULL ? (size_t)(nl - ev->data) : ev->len;
+		len = len < sizeof t->warning - 1 ? len :
 		    sizeof t->warning - 1;
 		memcpy(t->warning, ev->data, len);
 		t->warning[len] = '\0';

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "smtpscope/dialog.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/util.h"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/transcript.h"
 #include "tui-int.h"

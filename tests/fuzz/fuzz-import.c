@@ -15,6 +15,7 @@
 
 #include "smtpscope/dialog.h"
 #include "smtpscope/report.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/util.h"
 

@@ -17,7 +17,9 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 all_targets=(reply caps store import-telnet import-swaks import-openssl
-    text theme keys sasl-scram sasl-oauth)
+    import-phpmailer import-smtplib import-prefixed import-exchange
+    import-javamail import-postfix import-opensmtpd import-thunderbird
+    import-outlook text theme keys sasl-scram sasl-oauth)
 
 usage()
 {

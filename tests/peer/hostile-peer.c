@@ -44,6 +44,7 @@
 #define DRIP_MS		50	/* delay between bytes of a slow send */
 #define IDLE_SECONDS	15	/* a connection silent this long is closed */
 #define MAX_ACTIONS	6
+#define FILL_WIDTH	4000	/* bytes of an OP_FILL line after its prefix */
 
 struct bytes {
 	const char	*p;
@@ -70,7 +71,9 @@ enum peer_op {
 	OP_RESET,	/* close with SO_LINGER 0 so the kernel sends RST */
 	OP_WAIT,	/* read and discard until the client closes */
 	OP_DATA,	/* read a DATA body up to the lone dot */
-	OP_SWALLOW	/* read one chunk of whatever comes (a ClientHello) */
+	OP_SWALLOW,	/* read one chunk of whatever comes (a ClientHello) */
+	OP_FILL		/* write count lines "<bytes>" + FILL_WIDTH control
+			   bytes (0x01) + CRLF: the costliest lines to keep */
 };
 
 struct peer_action {
@@ -100,6 +103,7 @@ struct peer_case {
 #define WAIT		{ OP_WAIT, { NULL, 0 }, 0 }
 #define DATA		{ OP_DATA, { NULL, 0 }, 0 }
 #define SWALLOW		{ OP_SWALLOW, { NULL, 0 }, 0 }
+#define FILL(s, n)	{ OP_FILL, B(s), (n) }
 
 /* The escape sequences a hostile server might try to smuggle to a terminal. */
 #define ESC_TITLE	"\033]0;pwned-title\007"
@@ -150,6 +154,32 @@ static const struct peer_case peer_cases[] = {
 	  .banner = { BANNER_OK },
 	  .replies = { { "EHLO", { SEND("250-hostile.test\r\n"),
 	    LINES("250-X-FILLER-", 200000), SEND("250 HELP\r\n") } } } },
+	{ .name = "ehlo-5m",
+	  .about = "a 5,000,000-line EHLO reply of short lines (35 MB)",
+	  .banner = { BANNER_OK },
+	  .replies = { { "EHLO", { SEND("250-hostile.test\r\n"),
+	    RUN("250-X\r\n", 5000000), SEND("250 HELP\r\n") } } } },
+	{ .name = "ehlo-flood",
+	  .about = "a 100,000,000-line EHLO reply (700 MB): a flood long "
+	    "enough to press keys during",
+	  .banner = { BANNER_OK },
+	  .replies = { { "EHLO", { SEND("250-hostile.test\r\n"),
+	    RUN("250-X\r\n", 100000000), SEND("250 HELP\r\n") } } } },
+	{ .name = "endless-line",
+	  .about = "a banner line that never ends (1 GiB without CRLF)",
+	  .banner = { SEND("220 "), RUN("A", 1024 * 1024 * 1024) } },
+	{ .name = "reply-flood",
+	  .about = "after EHLO, 20,000,000 one-line replies nobody asked for",
+	  .banner = { BANNER_OK },
+	  .replies = { { "EHLO", { SEND("250-hostile.test\r\n"
+	    "250 HELP\r\n"), RUN("250 drip\r\n", 20000000) } } } },
+	{ .name = "fat-lines",
+	  .about = "a banner and an EHLO reply of 1,000 lines of 4,000 control "
+	    "bytes each, repeated",
+	  .banner = { FILL("220-", 999), SEND("220 fat\r\n") },
+	  .replies = { { "EHLO", { FILL("250-", 999), SEND("250 HELP\r\n"),
+	    FILL("250-", 999), SEND("250 HELP\r\n"), FILL("250-", 999),
+	    SEND("250 HELP\r\n") } } } },
 	{ .name = "nul-utf8",
 	  .about = "NUL bytes and invalid UTF-8 in the banner and EHLO",
 	  .banner = { SEND("220 nul\0here \xff\xfe\xc3\x28 bad-utf8 "
@@ -321,6 +351,28 @@ peer_run(int fd, const struct bytes *b, size_t count)
 	return (0);
 }
 
+/* Send count lines of the prefix and FILL_WIDTH 0x01 bytes, batched. */
+static int
+peer_fill(int fd, const struct bytes *b, size_t count)
+{
+	static char	line[FILL_WIDTH + 64];
+	size_t		i, n;
+
+	if (b->len > sizeof(line) - FILL_WIDTH - 2) {
+		return (0);
+	}
+	memcpy(line, b->p, b->len);
+	memset(line + b->len, 0x01, FILL_WIDTH);
+	memcpy(line + b->len + FILL_WIDTH, "\r\n", 2);
+	n = b->len + FILL_WIDTH + 2;
+	for (i = 0; i < count; i++) {
+		if (peer_write(fd, line, n) == -1) {
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* Send count numbered lines, prefix then number then CRLF, batched. */
 static int
 peer_lines(int fd, const struct bytes *b, size_t count)
@@ -463,6 +515,9 @@ peer_play(int fd, struct peer_input *in, const struct peer_action *a)
 			break;
 		case OP_LINES:
 			rc = peer_lines(fd, &a[i].text, a[i].count);
+			break;
+		case OP_FILL:
+			rc = peer_fill(fd, &a[i].text, a[i].count);
 			break;
 		case OP_DATA:
 			rc = peer_data(fd, in);

@@ -13,6 +13,22 @@ TUI_NAME=hostile-$CASE
 
 STEP_TIMEOUT=3
 MARGIN=7
+# The explorer's memory bound (doc/hostile-peer.md); AddressSanitizer's
+# shadow memory and quarantine need several times as much.
+MAX_RSS_KB=98304
+if grep -q __asan_init "$1" 2>/dev/null; then
+	MAX_RSS_KB=524288
+fi
+
+# The peak resident memory of the explorer so far (VmHWM, KiB).
+peak_rss_kb()
+{
+	local shell pid
+	shell=$(tui_pane '#{pane_pid}')
+	pid=$(pgrep -P "$shell" -x smtpscope | head -n 1)
+	[ -n "$pid" ] || tui_fail "cannot find the explorer's process"
+	awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status"
+}
 
 # case | keys pressed once the connect step is over | what the screen shows
 # when the last step has ended (extended regular expression)
@@ -32,6 +48,10 @@ tls-garbage           e,s    TLS|[Hh]andshake
 inject-after-starttls e,s    [Dd]iscarded|[Ii]nject
 starttls-454          e,s    S: 454
 flood-after-quit      e,Q    QUIT: 221
+ehlo-5m               e      not kept: 4999001 lines
+endless-line          -      not kept|[Tt]ime(d)? ?out
+reply-flood           e      memory bound
+fat-lines             e      memory bound
 '
 
 # The command each key sends, for messages.
@@ -80,6 +100,10 @@ if [ "$KEYS" != - ]; then
 fi
 tui_wait_for_re "$EXPECT" "$LIMIT"
 tui_alive
+RSS_KB=$(peak_rss_kb)
+tui_log "peak RSS ${RSS_KB} KiB (bound ${MAX_RSS_KB} KiB)"
+[ "$RSS_KB" -le "$MAX_RSS_KB" ] ||
+    tui_fail "peak RSS ${RSS_KB} KiB exceeds ${MAX_RSS_KB} KiB"
 tui_expect_safe_tty
 tui_quit
 tui_expect_safe_tty

@@ -67,7 +67,7 @@ static const struct scripted_event starttls_session[] = {
 
 static const struct ss_report_target target = {
 	"mx.example.test", 25, "192.0.2.7", "ok", "quit: 221 2.0.0 Bye", 221,
-	NULL
+	NULL, NULL
 };
 
 /* The base64 DER of a real certificate: the body of a generated CA PEM. */
@@ -335,7 +335,8 @@ static void
 test_json_plaintext(void **state)
 {
 	struct ss_report_target	 tg = { "mx.example.test", 25, NULL,
-	    "refused", "starttls refused: 502 5.5.1 not here", 502, NULL };
+	    "refused", "starttls refused: 502 5.5.1 not here", 502, NULL,
+	    NULL };
 	struct ss_transcript	*t;
 	struct ss_dialog	*d;
 	struct ss_buf		 b;

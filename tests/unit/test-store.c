@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "smtpscope/dialog.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/util.h"

@@ -25,6 +25,7 @@
 
 #include "smtpscope/dialog.h"
 #include "smtpscope/findings.h"
+#include "smtpscope/import.h"
 #include "smtpscope/store.h"
 #include "smtpscope/transcript.h"
 
@@ -610,8 +611,8 @@ setup_lesson(const char *name)
 	return f;
 }
 
-/* The three lessons teach what they say: AUTH after TLS, no STARTTLS, an
- * expired certificate. */
+/* The lessons teach what they say: AUTH after TLS, no STARTTLS, an
+ * expired certificate, SCRAM. */
 static void
 test_shipped_lessons(void **state)
 {
@@ -644,6 +645,16 @@ test_shipped_lessons(void **state)
 	tui_key(&f->t, 'g');
 	draw(f);
 	assert_true(on_screen(f, "Certificate check: NOT verified: a"));
+	teardown(f);
+
+	/* SCRAM: the password never travels; the server proves itself. */
+	f = setup_lesson("scram.smtpscope");
+	tui_key(&f->t, 'x');
+	draw(f);
+	assert_true(on_screen(f, "SCRAM server-first: nonce"));
+	assert_true(on_screen(f, "(secret, redacted)"));
+	assert_true(on_screen(f, "the server proved it knows the password"));
+	assert_false(on_screen(f, "demo-password"));
 	teardown(f);
 }
 
