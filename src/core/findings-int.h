@@ -5,7 +5,8 @@
  * findings.c holds the rule table and the engine that cuts a transcript
  * into connections and runs every rule against each.  A rule is a check
  * function in the file of its family (findings-tls.c, findings-cert.c,
- * findings-auth.c, findings-reply.c, findings-message.c); it reads a
+ * findings-auth.c, findings-provider.c, findings-reply.c,
+ * findings-message.c); it reads a
  * struct conn and, when it finds something, writes a draft: a message in
  * plain words and the events that prove it.  findings-conn.c collects a
  * connection's facts and writes drafts; findings-setups.c judges the
@@ -186,6 +187,28 @@ check_auth_server_unproven(const struct conn *c, const struct rule *r,
     struct draft *dr);
 int
 check_mail_needs_tls(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+
+/* findings-provider.c */
+struct ss_kb_provider;
+const struct ss_kb_provider *
+reply_provider(const struct ss_reply *r);
+void
+draft_provider(struct draft *dr, const struct ss_kb_provider *p,
+    const struct ss_reply *r);
+int
+check_provider_reply(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
+command_is_oauth(const char *command);
+int
+oauth_error_status(const struct ss_reply *r, struct ss_buf *out);
+void
+draft_oauth_status(struct draft *dr, const char *status);
+const struct ss_exchange *
+conn_oauth_refusal(const struct conn *c, const struct ss_exchange **error);
+int
+check_oauth_rejected(const struct conn *c, const struct rule *r,
     struct draft *dr);
 
 /* findings-reply.c */

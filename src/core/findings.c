@@ -12,8 +12,8 @@
  *
  * This file is the engine and the rule table; the checks live in one file
  * per family (findings-tls.c, findings-cert.c, findings-auth.c,
- * findings-reply.c, findings-message.c), the facts they read in
- * findings-conn.c and the client set-ups in findings-setups.c
+ * findings-provider.c, findings-reply.c, findings-message.c), the facts
+ * they read in findings-conn.c and the client set-ups in findings-setups.c
  * (findings-int.h says what they share).
  */
 
@@ -112,6 +112,23 @@ static const struct rule rules[] = {
 	    "the wanted mechanism is not offered", check_auth_mech_missing, 0),
 	RULE("auth-no-password-mechanism", WARNING, "RFC 4954 section 4",
 	    "neither PLAIN nor LOGIN offered", check_auth_no_password, 0),
+	RULE("auth-basic-disabled", ERROR, "RFC 4954 section 6",
+	    "the provider turned password logins off", check_provider_reply,
+	    0),
+	RULE("auth-smtp-auth-disabled", ERROR, "RFC 4954 section 6",
+	    "the provider turned SMTP AUTH off", check_provider_reply, 0),
+	RULE("auth-password-or-policy", ERROR, "RFC 4954 section 6",
+	    "refused: the password, or a sign-in policy",
+	    check_provider_reply, 0),
+	RULE("auth-app-password-required", ERROR, "RFC 4954 section 6",
+	    "an app password or OAuth2 is needed", check_provider_reply, 0),
+	RULE("auth-web-login-required", ERROR, "RFC 4954 section 6",
+	    "the provider wants a browser sign-in first",
+	    check_provider_reply, 0),
+	RULE("auth-required-for-mail", ERROR, "RFC 4954 section 6",
+	    "MAIL refused: log in first", check_provider_reply, 0),
+	RULE("auth-oauth-token-rejected", ERROR, "RFC 7628 section 3.2.2",
+	    "the OAuth 2.0 token was refused", check_oauth_rejected, 0),
 	RULE("auth-server-unproven", ERROR, "RFC 5802 section 3",
 	    "SCRAM server did not prove it knows the password",
 	    check_auth_server_unproven, 0),
