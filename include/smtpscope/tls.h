@@ -112,6 +112,8 @@ int	ss_tls_failed_after_handshake(const struct ss_tls *);
 /* How many TLS 1.3 NewSessionTickets arrived after the handshake so far
  * (read past by ss_tls_read; the caller may note each new one). */
 unsigned int ss_tls_tickets(const struct ss_tls *);
+/* Did the peer's close_notify end the session (rather than a bare EOF)? */
+int	ss_tls_peer_notified_close(const struct ss_tls *);
 /* 0 = verified; otherwise a mask of the SS_TLS_VERIFY_* bits below (the
  * same values as mbedTLS's X509 flags, checked at compile time). */
 uint32_t ss_tls_verify_flags(const struct ss_tls *);

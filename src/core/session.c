@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,10 @@ static const struct step_info {
 
 /* How long the injection probe listens for an answer it should not get. */
 #define SESSION_PROBE_GRACE_MS	1500
+/* After QUIT's 221: how long, and how many bytes, the close waits for the
+ * server's own close before it gives up (and the kernel sends a reset). */
+#define SESSION_GOODBYE_MS	250
+#define SESSION_GOODBYE_BYTES	(64 * 1024)
 
 struct ss_session {
 	/* Configuration, owned copies. */
@@ -502,6 +507,68 @@ session_finish(struct ss_session *s, enum ss_result result, int code,
 	    result != SS_RESULT_DROPPED) {
 		session_note(s, SS_DIR_INFO, result == SS_RESULT_TIMEOUT ?
 		    SS_KIND_TIMEOUT : SS_KIND_ERROR, "%s", s->message);
+	}
+}
+
+/* Read what the server still sends until it closes; 1 when it did, 0 at
+ * the deadline or the byte limit.  Those bytes are not the dialog's: the
+ * server has said its 221. */
+static int
+session_goodbye_drain(struct ss_session *s, uint64_t deadline)
+{
+	char		buf[4096];
+	struct pollfd	pfd = { .fd = s->fd, .events = POLLIN };
+	size_t		total = 0;
+	ssize_t		n;
+	uint64_t	now;
+
+	while (total < SESSION_GOODBYE_BYTES) {
+		n = s->tls != NULL ? ss_tls_read(s->tls, buf, sizeof(buf)) :
+		    recv(s->fd, buf, sizeof(buf), 0);
+		if (n == 0) {
+			return (1);
+		}
+		if (n > 0) {
+			total += (size_t)n;
+			continue;
+		}
+		if (s->tls != NULL ? n == SS_TLS_ERROR :
+		    (errno != EAGAIN && errno != EINTR)) {
+			return (0);
+		}
+		now = ss_now_us();
+		if (now >= deadline || poll(&pfd, 1,
+		    (int)((deadline - now + 999) / 1000)) <= 0) {
+			return (0);
+		}
+	}
+	return (0);
+}
+
+/*
+ * End a connection the way a careful client does: our close_notify, our
+ * FIN, then the server's close read before the socket is closed.  Closing
+ * with the server's last bytes unread makes the kernel answer with a
+ * reset, which a capture shows as an abort.  Bounded in time and bytes.
+ */
+static void
+session_goodbye(struct ss_session *s)
+{
+	uint64_t	deadline = ss_now_us() + SESSION_GOODBYE_MS * 1000ULL;
+
+	if (s->fd == -1) {
+		return;
+	}
+	if (s->tls != NULL) {
+		ss_tls_close_notify(s->tls);
+		session_note(s, SS_DIR_TLS, SS_KIND_TLS_CLOSE,
+		    "the client ended the TLS session (close_notify)");
+	}
+	(void)shutdown(s->fd, SHUT_WR);
+	if (session_goodbye_drain(s, deadline) && s->tls != NULL &&
+	    ss_tls_peer_notified_close(s->tls)) {
+		session_note(s, SS_DIR_TLS, SS_KIND_TLS_CLOSE,
+		    "the server ended the TLS session (close_notify)");
 	}
 }
 
@@ -1233,6 +1300,7 @@ session_on_reply(struct ss_session *s, const struct ss_exchange *x)
 	session_finish_by_code(s, r, session_step_label(s, x, label,
 	    sizeof(label)));
 	if (x->verb == SS_VERB_QUIT && r->code == 221) {
+		session_goodbye(s);
 		session_close(s, "connection closed after QUIT");
 	}
 }

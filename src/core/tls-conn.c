@@ -815,6 +815,7 @@ ss_tls_read(struct ss_tls *t, void *buf, size_t len)
 	}
 	tls_check_late_failure(t, &ret);
 	if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+		t->peer_notified = 1;
 		return (0);
 	}
 	if (ret == MBEDTLS_ERR_SSL_CONN_EOF && t->done) {
@@ -892,6 +893,12 @@ ss_tls_close_notify(struct ss_tls *t)
 
 	TLS_CALL(t, ret, mbedtls_ssl_close_notify(&t->ssl));
 	(void)ret;
+}
+
+int
+ss_tls_peer_notified_close(const struct ss_tls *t)
+{
+	return (t->peer_notified);
 }
 
 /* Keying material from the exporter; see tls.h. */

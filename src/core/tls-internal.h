@@ -98,6 +98,7 @@ struct ss_tls {
 						   words (borrowed), or NULL */
 	int			cert_requested;	/* the server asked for one */
 	int			data_seen;	/* application data arrived */
+	int			peer_notified;	/* its close_notify came */
 	int			late_failure;	/* see
 						   ss_tls_failed_after_handshake */
 	char			group[24];	/* "x25519"; "" unknown */
