@@ -47,6 +47,7 @@
 #define SS_DEMO_MAX_CLIENTS	256
 #define SS_DEMO_IDLE_MS		300000
 #define SS_DEMO_CLOSE_MS	10000	/* to flush the last reply */
+#define SS_DEMO_LINGER_MS	1000	/* then for the client's own close */
 #define SS_DEMO_TICK_MS		200	/* how often *stop is checked */
 
 #define SS_DEMO_LINE_MAX	1000	/* octets with CRLF, RFC 5321 4.5.3.1 */
@@ -90,6 +91,8 @@ struct ss_demo_client {
 	enum ss_demo_state	 state;
 	int			 dead;
 	const char		*why;		/* why it closed, for the log */
+	int			 lingering;	/* our close sent: reading on
+						   to the client's */
 
 	struct ss_tls		*tls;		/* set from the handshake on */
 	int			 secure;	/* handshake completed */
@@ -982,11 +985,57 @@ ss_demo_flush(struct ss_demo_client *c)
 static int
 ss_demo_can_read(const struct ss_demo_client *c)
 {
+	if (c->lingering)
+		return !c->dead;
 	if (c->dead || c->inlen >= sizeof(c->in) ||
 	    c->out.len >= SS_DEMO_OUT_MAX)
 		return 0;
 	return c->state != SS_DEMO_HANDSHAKE && c->state != SS_DEMO_STARTTLS &&
 	    c->state != SS_DEMO_CLOSING;
+}
+
+/* After our goodbye: read and drop what the client still sends (its
+ * close_notify, a late command) until it closes too.  The reason logged
+ * stays the goodbye's. */
+static void
+ss_demo_drain(struct ss_demo_client *c)
+{
+	char	scratch[4096];
+	ssize_t	n;
+	int	reads;
+
+	for (reads = 0; reads < 16; reads++) {
+		if (c->tls != NULL)
+			n = ss_tls_read(c->tls, scratch, sizeof(scratch));
+		else
+			n = recv(c->fd, scratch, sizeof(scratch), 0);
+		if (n > 0)
+			continue;
+		if (c->tls != NULL && (n == SS_TLS_WANT_READ ||
+		    n == SS_TLS_WANT_WRITE))
+			return;
+		if (c->tls == NULL && n == -1 && (errno == EAGAIN ||
+		    errno == EINTR))
+			return;
+		break;
+	}
+	c->dead = 1;
+}
+
+/*
+ * Our last reply is out: close_notify and FIN, then wait for the client's
+ * end before closing.  Closing with its close_notify still unread would
+ * make the kernel answer it with a reset, which a capture shows as an
+ * abort of a session that ended well.
+ */
+static void
+ss_demo_linger(struct ss_demo_client *c)
+{
+	if (c->tls != NULL && c->secure)
+		ss_tls_close_notify(c->tls);
+	(void)shutdown(c->fd, SHUT_WR);
+	c->lingering = 1;
+	c->last_us = ss_now_us();
 }
 
 /* Read what has arrived, up to the room in the input buffer. */
@@ -995,6 +1044,10 @@ ss_demo_read(struct ss_demo_client *c)
 {
 	ssize_t	n;
 
+	if (c->lingering) {
+		ss_demo_drain(c);
+		return;
+	}
 	while (ss_demo_can_read(c)) {
 		if (c->tls != NULL)
 			n = ss_tls_read(c->tls, c->in + c->inlen,
@@ -1088,7 +1141,9 @@ ss_demo_timers(struct ss_demo *d, struct ss_demo_client *c, uint64_t now)
 {
 	uint64_t	quiet = ss_demo_elapsed_ms(now, c->last_us);
 
-	if (c->state == SS_DEMO_CLOSING && quiet > SS_DEMO_CLOSE_MS) {
+	if (c->lingering && quiet > SS_DEMO_LINGER_MS) {
+		c->dead = 1;
+	} else if (c->state == SS_DEMO_CLOSING && quiet > SS_DEMO_CLOSE_MS) {
 		c->dead = 1;
 		c->why = "client does not read";
 	} else if (c->state == SS_DEMO_HANDSHAKE &&
@@ -1123,11 +1178,9 @@ ss_demo_advance(struct ss_demo *d, struct ss_demo_client *c, uint64_t now)
 		return;
 	if (c->state == SS_DEMO_STARTTLS && c->out.len == 0)
 		ss_demo_tls_start(d, c);
-	else if (c->state == SS_DEMO_CLOSING && c->out.len == 0) {
-		if (c->tls != NULL && c->secure)
-			ss_tls_close_notify(c->tls);
-		c->dead = 1;
-	}
+	else if (c->state == SS_DEMO_CLOSING && c->out.len == 0 &&
+	    !c->lingering)
+		ss_demo_linger(c);
 }
 
 /* One client after poll: handle its events and move it on. */
@@ -1283,6 +1336,8 @@ ss_demo_timeout(const struct ss_demo *d, int cap)
 			return 0;
 		if (c->state == SS_DEMO_BANNER_WAIT)
 			at = c->banner_at_us;
+		else if (c->lingering)
+			at = c->last_us + (uint64_t)SS_DEMO_LINGER_MS * 1000;
 		else if (c->state == SS_DEMO_CLOSING)
 			at = c->last_us + (uint64_t)SS_DEMO_CLOSE_MS * 1000;
 		else
