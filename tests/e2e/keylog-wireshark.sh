@@ -16,6 +16,7 @@
 # capture rights on lo (not root).
 . "$(dirname "$0")/lib.sh"
 e2e_init "$1"
+. "$(dirname "$0")/capture-lib.sh"
 VERSION=${2:-1.2}
 case $VERSION in
 1.2)	WIRE=0x0303
@@ -26,17 +27,7 @@ case $VERSION in
 *)	fail "usage: $0 SMTPSCOPE 1.2|1.3" ;;
 esac
 
-command -v dumpcap >/dev/null || skip "dumpcap is not installed (apt install tshark)"
-command -v tshark >/dev/null || skip "tshark is not installed (apt install tshark)"
-# Root captures; otherwise dumpcap needs the capture capabilities (Debian's
-# wireshark-common sets them when asked to, for the wireshark group).
-if [ "$(id -u)" != 0 ]; then
-	caps=$(getcap "$(command -v dumpcap)" 2>/dev/null)
-	case $caps in
-	*cap_net_raw*) ;;
-	*) skip "capturing on lo needs root or dumpcap with cap_net_raw (uid $(id -u), dumpcap: ${caps:-no capabilities})" ;;
-	esac
-fi
+capture_require
 
 # --tls-max names the version; a build that predates it speaks 1.2 at most.
 TLS_MAX=()
@@ -48,44 +39,7 @@ fi
 
 exim_start
 KEYS=$E2E_DIR/keys
-CAP=$E2E_DIR/cap.pcapng
 DISSECT=(-d "tcp.port==$EXIM_PORT,smtp")
-
-# Start dumpcap on this test's port only and wait until it captures.
-capture_start()
-{
-	local i
-	dumpcap -q -i lo -f "tcp port $EXIM_PORT" -w "$CAP" \
-	    2>"$E2E_DIR/dumpcap.log" &
-	DUMPCAP_PID=$!
-	e2e_pids+=("$DUMPCAP_PID")
-	for i in $(seq 1 100); do
-		grep -q "Capturing on" "$E2E_DIR/dumpcap.log" && return 0
-		if ! kill -0 "$DUMPCAP_PID" 2>/dev/null; then
-			cat "$E2E_DIR/dumpcap.log" >&2
-			skip "dumpcap cannot capture on lo here"
-		fi
-		sleep 0.1
-	done
-	fail "dumpcap did not start capturing within 10 s"
-}
-
-# Stop dumpcap once the session's end is in the file (dumpcap flushes it
-# as packets come): both FINs, or the RST a close with unread bytes sends.
-capture_stop()
-{
-	local i ends
-	for i in $(seq 1 40); do
-		ends=$(tshark -r "$CAP" -T fields -e tcp.flags.fin \
-		    -e tcp.flags.reset -Y 'tcp.flags.fin == 1 || tcp.flags.reset == 1' \
-		    2>/dev/null)
-		grep -qE '(^|[[:space:]])(1|True)$' <<<"$(cut -f2 <<<"$ends")" && break
-		[ "$(grep -c . <<<"$ends")" -ge 2 ] && break
-		sleep 0.2
-	done
-	kill -INT "$DUMPCAP_PID"
-	wait "$DUMPCAP_PID" 2>/dev/null
-}
 
 # Fields of the SMTP the capture shows, with or without the key file.
 smtp_fields()
@@ -107,8 +61,8 @@ capture_random()
 # (with a fresh key file, so the file's checks below stay exact).
 probe_captured()
 {
-	rm -f "$KEYS" "$CAP"
-	capture_start
+	rm -f "$KEYS"
+	capture_start "$EXIM_PORT"
 	scope --batch "${EXIM_TRUST[@]}" "${TLS_MAX[@]}" --keylog "$KEYS" \
 	    --user "$E2E_USER" --password-file "$E2E_DIR/password" \
 	    --auth PLAIN "127.0.0.1:$EXIM_PORT"
@@ -124,6 +78,11 @@ expect_rc 0 "probe with AUTH PLAIN and --keylog"
 expect_text "(version=|^ +version +)TLSv$VERSION" "the report names TLS $VERSION as negotiated"
 expect_text '235' "AUTH accepted"
 expect_no_secret
+# The end as a careful client makes it: close_notify, then FIN, the
+# server's close read before the socket is closed, so no reset.
+expect_text '^ *[0-9.]+ T +the client ended the TLS session \(close_notify\)' \
+    "the transcript shows the client's close_notify"
+expect_clean_close "$EXIM_PORT" "the session's end with Exim"
 
 # The file: created private, one line per secret the version needs.
 [ -f "$KEYS" ] || fail "no key log written"
