@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,12 +22,12 @@
  * its time in a constant-time base64 decoder (about 9 ms for Debian's 150
  * roots, on the critical path of every probe); the bundle is public, so the
  * table decoder of util.c does the same work in a fraction of that, and
- * mbedTLS parses the DER.  Returns the number of blocks that did not parse
- * (as mbedtls_x509_crt_parse_file does), or -1 with errno when the file
- * cannot be read.
+ * mbedTLS parses the DER.  Reads the open file fd to its end and closes
+ * it; returns the number of blocks that did not parse (as
+ * mbedtls_x509_crt_parse_file does).
  */
 static int
-tls_load_pem_bundle(mbedtls_x509_crt *chain, const char *path)
+tls_load_pem_bundle(mbedtls_x509_crt *chain, int fd)
 {
 	static const char begin[] = "-----BEGIN CERTIFICATE-----";
 	static const char end[] = "-----END CERTIFICATE-----";
@@ -35,11 +36,8 @@ tls_load_pem_bundle(mbedtls_x509_crt *chain, const char *path)
 	const char	*p, *e, *q;
 	ssize_t		 n;
 	size_t		 run;
-	int		 fd, bad = 0;
+	int		 bad = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		return (-1);
-	}
 	ss_buf_init(&file);
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
 		ss_buf_add(&file, chunk, (size_t)n);
@@ -92,21 +90,131 @@ static const uint16_t tls_client_groups[] = {
 	MBEDTLS_SSL_IANA_TLS_GROUP_NONE
 };
 
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+/*
+ * The system bundle is parsed in a thread of its own and waited for only
+ * when the server's certificate is verified: parsing Debian's 150 roots
+ * takes about a millisecond and a half, which the round trip of the
+ * ClientHello then hides, instead of delaying the ClientHello itself.
+ */
+static void *
+tls_system_loader(void *arg)
+{
+	struct ss_tls_client	*c = arg;
+
+	(void)tls_load_pem_bundle(&c->system, c->system_fd);
+	c->system_fd = -1;
+	return (NULL);
+}
+
+static void
+tls_system_wait(struct ss_tls_client *c)
+{
+	if (c->system_loading) {
+		pthread_join(c->system_loader, NULL);
+		c->system_loading = 0;
+	}
+}
+
+/* Append a copy of each anchor of list (all, or those whose subject is the
+ * child's issuer byte for byte) to *out, which mbedTLS will free. */
+static int
+tls_ca_copies(const mbedtls_x509_crt *list, const mbedtls_x509_crt *child,
+    int all, mbedtls_x509_crt **out)
+{
+	const mbedtls_x509_crt	*ca;
+
+	for (ca = list; ca != NULL; ca = ca->next) {
+		if (ca->raw.p == NULL || (!all &&
+		    (ca->subject_raw.len != child->issuer_raw.len ||
+		    memcmp(ca->subject_raw.p, child->issuer_raw.p,
+		    child->issuer_raw.len) != 0))) {
+			continue;
+		}
+		if (*out == NULL) {
+			if ((*out = mbedtls_calloc(1, sizeof(**out))) == NULL) {
+				return (MBEDTLS_ERR_X509_ALLOC_FAILED);
+			}
+			mbedtls_x509_crt_init(*out);
+		}
+		if (mbedtls_x509_crt_parse_der(*out, ca->raw.p,
+		    ca->raw.len) != 0) {
+			return (MBEDTLS_ERR_X509_FATAL_ERROR);
+		}
+	}
+	return (0);
+}
+
+/*
+ * mbedTLS asks for the trusted signers of one certificate.  Those whose
+ * subject matches its issuer exactly come first and alone; when none does,
+ * every anchor goes back, because mbedTLS compares names more loosely
+ * (case, string types) than bytes and must have the last word.
+ */
+static int
+tls_client_ca_cb(void *ctx, const mbedtls_x509_crt *child,
+    mbedtls_x509_crt **candidates)
+{
+	struct ss_tls_client	*c = ctx;
+	int			 ret, all;
+
+	tls_system_wait(c);
+	*candidates = NULL;
+	for (all = 0; all <= 1 && *candidates == NULL; all++) {
+		if ((ret = tls_ca_copies(&c->anchors, child, all,
+		    candidates)) != 0 ||
+		    (ret = tls_ca_copies(&c->system, child, all,
+		    candidates)) != 0) {
+			mbedtls_x509_crt_free(*candidates);
+			mbedtls_free(*candidates);
+			*candidates = NULL;
+			return (ret);
+		}
+	}
+	return (0);
+}
+
+/* Open the bundle now, so an unreadable one is said at once, and parse it
+ * in the background. */
+static int
+tls_client_system_store(struct ss_tls_client *c, int fd)
+{
+	c->system_fd = fd;
+	if (pthread_create(&c->system_loader, NULL, tls_system_loader,
+	    c) == 0) {
+		c->system_loading = 1;
+	} else {
+		(void)tls_load_pem_bundle(&c->system, fd);
+		c->system_fd = -1;
+	}
+	mbedtls_ssl_conf_ca_cb(&c->conf, tls_client_ca_cb, c);
+	return (0);
+}
+#else
+/* Without trust callbacks in this mbedTLS: parse the bundle now. */
+static int
+tls_client_system_store(struct ss_tls_client *c, int fd)
+{
+	(void)tls_load_pem_bundle(&c->anchors, fd);
+	return (0);
+}
+#endif
+
 /* Load the trust anchors the configuration asks for. */
 static int
 tls_client_anchors(struct ss_tls_client *c,
     const struct ss_tls_client_config *cfg, char **err)
 {
 	char	lib[128];
-	int	ret;
+	int	ret, fd;
 
 	if (cfg->use_system_store) {
-		ret = tls_load_pem_bundle(&c->anchors, TLS_SYSTEM_BUNDLE);
-		if (ret < 0) {
+		if ((fd = open(TLS_SYSTEM_BUNDLE, O_RDONLY | O_CLOEXEC)) == -1) {
 			xasprintf(err, "cannot load the system CA bundle %s: "
 			    "%s", TLS_SYSTEM_BUNDLE, strerror(errno));
 			return (-1);
 		}
+		(void)tls_client_system_store(c, fd);
 	}
 	if (cfg->ca_file != NULL) {
 		ret = mbedtls_x509_crt_parse_file(&c->anchors, cfg->ca_file);
@@ -279,7 +387,13 @@ tls_client_conf(struct ss_tls_client *c,
 	if (tls_client_anchors(c, cfg, err) == -1) {
 		return (-1);
 	}
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+	if (!cfg->use_system_store) {
+		mbedtls_ssl_conf_ca_chain(&c->conf, &c->anchors, NULL);
+	}
+#else
 	mbedtls_ssl_conf_ca_chain(&c->conf, &c->anchors, NULL);
+#endif
 	if (tls_client_own_cert(c, cfg, err) == -1) {
 		return (-1);
 	}
@@ -301,8 +415,10 @@ ss_tls_client_create(const struct ss_tls_client_config *cfg, char **err)
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->keylog_fd = -1;
+	c->system_fd = -1;
 	mbedtls_ssl_config_init(&c->conf);
 	mbedtls_x509_crt_init(&c->anchors);
+	mbedtls_x509_crt_init(&c->system);
 	mbedtls_x509_crt_init(&c->own_cert);
 	mbedtls_pk_init(&c->own_key);
 	if (tls_rng_init(&c->rng, "smtpscope client", err) == -1 ||
@@ -320,11 +436,15 @@ ss_tls_client_destroy(struct ss_tls_client *c)
 	if (c == NULL) {
 		return;
 	}
+#if defined(MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK)
+	tls_system_wait(c);
+#endif
 	if (c->keylog_fd != -1) {
 		close(c->keylog_fd);
 	}
 	mbedtls_ssl_config_free(&c->conf);
 	mbedtls_x509_crt_free(&c->anchors);
+	mbedtls_x509_crt_free(&c->system);
 	mbedtls_x509_crt_free(&c->own_cert);
 	mbedtls_pk_free(&c->own_key);
 	free(c->own_desc);

@@ -6,6 +6,8 @@
 #ifndef SMTPSCOPE_TLS_INTERNAL_H
 #define SMTPSCOPE_TLS_INTERNAL_H
 
+#include <pthread.h>
+
 #include <mbedtls/asn1.h>
 #include <mbedtls/asn1write.h>
 #include <mbedtls/ctr_drbg.h>
@@ -17,6 +19,7 @@
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/platform.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
@@ -61,7 +64,13 @@ struct tls_rng {
 struct ss_tls_client {
 	struct tls_rng		rng;
 	mbedtls_ssl_config	conf;
-	mbedtls_x509_crt	anchors;
+	mbedtls_x509_crt	anchors;	/* the user's (--ca, --ca-pem);
+						   the system's too without
+						   trust callbacks */
+	mbedtls_x509_crt	system;		/* the system bundle */
+	pthread_t		system_loader;	/* parses it (tls-client.c) */
+	int			system_loading;	/* not joined yet */
+	int			system_fd;	/* the thread's, until read */
 	int			keylog_fd;	/* -1: no key log */
 	mbedtls_x509_crt	own_cert;	/* --cert: chain, leaf first */
 	mbedtls_pk_context	own_key;	/* --key */
