@@ -298,6 +298,40 @@ tls_is_self_signed(const mbedtls_x509_crt *crt)
 	    mbedtls_md_get_size(md), sig.p, sig.len) == 0);
 }
 
+/*
+ * The self-signature check is an RSA or ECDSA verification, the one costly
+ * part of a description, and the same leaf is described again and again
+ * (its transcript line, the findings, the report, the explorer's pane, a
+ * replay's every step).  The verdicts of the last few certificates are
+ * kept per thread, by fingerprint.
+ */
+#define TLS_SELF_SIGNED_MEMO	8
+
+struct tls_self_signed_memo {
+	char	sha256[sizeof(((struct ss_cert_info *)0)->sha256)];
+	int	verdict;
+};
+
+static int
+tls_self_signed_memo(const mbedtls_x509_crt *crt, const char *sha256)
+{
+	static _Thread_local struct tls_self_signed_memo memo[TLS_SELF_SIGNED_MEMO];
+	static _Thread_local unsigned int next;
+	struct tls_self_signed_memo	*m;
+	size_t				 i;
+
+	for (i = 0; i < TLS_SELF_SIGNED_MEMO; i++) {
+		if (memo[i].sha256[0] != '\0' &&
+		    strcmp(memo[i].sha256, sha256) == 0) {
+			return (memo[i].verdict);
+		}
+	}
+	m = &memo[next++ % TLS_SELF_SIGNED_MEMO];
+	ss_strlcpy(m->sha256, sha256, sizeof(m->sha256));
+	m->verdict = tls_is_self_signed(crt);
+	return (m->verdict);
+}
+
 /* Decode a certificate for display; 0, or -1 if it does not parse. */
 int
 ss_tls_cert_describe(const unsigned char *der, size_t len,
@@ -324,7 +358,8 @@ ss_tls_cert_describe(const unsigned char *der, size_t len,
 	tls_describe_sig(&crt, ci->sig_alg, sizeof(ci->sig_alg));
 	tls_describe_fingerprint(der, len, ci->sha256, sizeof(ci->sha256));
 	mbedtls_x509_serial_gets(ci->serial, sizeof(ci->serial), &crt.serial);
-	ci->self_signed = tls_is_self_signed(&crt);
+	ci->self_signed = ci->sha256[0] != '\0' ?
+	    tls_self_signed_memo(&crt, ci->sha256) : tls_is_self_signed(&crt);
 	mbedtls_x509_crt_free(&crt);
 	return (0);
 }
