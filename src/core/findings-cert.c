@@ -14,20 +14,14 @@
 
 #include "findings-int.h"
 
-/* Decode the leaf certificate of the connection; -1 if none. */
+/* Decode the leaf certificate (the DER in base64 of event ev). */
 static int
-conn_leaf(const struct conn *c, struct ss_cert_info *ci, size_t *ev)
+cert_decode(const struct conn *c, size_t ev, struct ss_cert_info *ci)
 {
-	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
-	const struct ss_event		*e;
-	struct ss_buf			 der;
-	int				 rc = -1;
+	const struct ss_event	*e = ss_transcript_get(c->t, ev);
+	struct ss_buf		 der;
+	int			 rc = -1;
 
-	if (c->ev_tls_up == NONE || tls->ncerts == 0) {
-		return -1;
-	}
-	*ev = tls->cert_events[0];
-	e = ss_transcript_get(c->t, *ev);
 	ss_buf_init(&der);
 	if (e != NULL && ss_base64_decode(&der, e->data, e->len) == 0) {
 		rc = ss_tls_cert_describe((const unsigned char *)der.data,
@@ -35,6 +29,29 @@ conn_leaf(const struct conn *c, struct ss_cert_info *ci, size_t *ev)
 	}
 	ss_buf_finish(&der);
 	return rc;
+}
+
+/* The leaf certificate of the connection, decoded once (the memo keeps
+ * it for every rule and step that asks again); -1 if none. */
+static int
+conn_leaf(const struct conn *c, struct ss_cert_info *ci, size_t *ev)
+{
+	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
+	struct cert_memo		 own;
+	struct cert_memo		*m = c->leaf != NULL ? c->leaf : &own;
+
+	if (c->ev_tls_up == NONE || tls->ncerts == 0) {
+		return -1;
+	}
+	*ev = tls->cert_events[0];
+	if (m == &own || m->ev != *ev) {
+		m->ev = *ev;
+		m->rc = cert_decode(c, *ev, &m->ci);
+	}
+	if (m->rc == 0) {
+		*ci = m->ci;
+	}
+	return m->rc;
 }
 
 /* Append a field of the decoded certificate, escaped. */

@@ -22,9 +22,17 @@
 #include "smtpscope/findings.h"
 #include "smtpscope/util.h"
 
-struct ss_cert_info;
+#include "smtpscope/tls.h"
 
 #define NONE	((size_t)-1)	/* no such event */
+
+/* The leaf certificate of a connection, decoded once for all its rules
+ * (and, in a cache, once for all the steps that judge that connection). */
+struct cert_memo {
+	size_t			 ev;	/* its event, NONE before any */
+	int			 rc;	/* ss_tls_cert_describe's */
+	struct ss_cert_info	 ci;
+};
 
 /* One connection of the prefix, as the rules see it. */
 struct conn {
@@ -33,6 +41,8 @@ struct conn {
 	const struct ss_findings_options	*opt;
 	size_t			 start, end;	/* events [start, end) */
 	size_t			 xstart, xend;	/* its exchanges */
+	size_t			 lstart, lend;	/* its dialog lines */
+	struct cert_memo	*leaf;		/* its decoded leaf */
 	int			 port;		/* -1 unknown */
 	int			 implicit;	/* TLS from the first byte */
 	size_t			 ev_connect, ev_tls_start, ev_tls_up;
@@ -111,6 +121,20 @@ void
 conn_init(struct conn *c, const struct ss_transcript *t,
     const struct ss_dialog *d, const struct ss_findings_options *opt,
     size_t start, size_t end);
+
+/* findings.c: one connection judged, and the merging of connections. */
+struct ss_findings *
+findings_new(void);
+struct ss_findings *
+findings_judge_connection(const struct ss_transcript *t,
+    const struct ss_dialog *d, const struct ss_findings_options *opt,
+    size_t start, size_t end, int last, struct cert_memo *leaf);
+void
+findings_merge(struct ss_findings *into, const struct ss_findings *part);
+struct ss_findings *
+findings_dup(const struct ss_findings *fs);
+void
+findings_sort(struct ss_findings *fs);
 
 /* findings-tls.c */
 void
