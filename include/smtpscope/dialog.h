@@ -93,6 +93,9 @@ struct ss_tls_summary {
 	char		*sni;		/* NULL when none was sent */
 	char		*version;	/* "TLSv1.2" */
 	char		*cipher;
+	char		*group;		/* "x25519", or NULL when not known */
+	unsigned	 tickets;	/* session tickets after the handshake */
+	char		*client_cert;	/* "subject=... sha256=..." sent */
 	int		 verify_known;	/* a VERIFY record was seen */
 	uint32_t	 verify_flags;	/* 0 = verified */
 	int		 verify_ignored; /* user went on knowingly */

@@ -3,6 +3,10 @@
  * ESMTP keywords, reply codes, enhanced status codes and SASL mechanisms,
  * each with its defining RFC and an explanation in our own words.
  *
+ * It also knows the replies of the big mail providers that mean a way of
+ * logging in is switched off (ss_kb_provider_match), and the error
+ * statuses of refused OAuth 2.0 tokens (ss_kb_oauth_status).
+ *
  * Entries are static and never freed.  Lookups are case-insensitive.
  */
 #ifndef SMTPSCOPE_KB_H
@@ -58,5 +62,39 @@ void	ss_kb_describe_params(const char *keyword, const char *params,
  * mechanism is safe without TLS, summary and detail; lines end in '\n'.
  * Returns -1 (appending nothing) when the token is unknown. */
 int	ss_kb_explain(const char *token, struct ss_buf *);
+
+/* A provider's reply that says what kind of login it wants
+ * (kb/providers.def). */
+struct ss_kb_provider {
+	const char	*finding;	/* "auth-basic-disabled" */
+	int		 code;		/* 535; 0 matches any */
+	const char	*enhanced;	/* "5.7.139"; NULL matches any */
+	const char	*fragment;	/* text to find, or NULL */
+	const char	*provider;	/* "Microsoft 365" */
+	const char	*meaning;	/* what it means */
+	const char	*change;	/* what to change in the client */
+	const char	*reference;	/* the provider's page, or NULL */
+};
+
+/* The first provider row that a reply matches: its code, its enhanced
+ * code as text ("5.7.139", or NULL when it has none) and its text (the
+ * lines' texts joined; the fragment is compared without regard to case).
+ * NULL when none does. */
+const struct ss_kb_provider *ss_kb_provider_match(int code,
+		    const char *enhanced, const char *text);
+size_t	ss_kb_provider_count(void);
+const struct ss_kb_provider *ss_kb_provider_at(size_t);
+
+/* What the "status" of a refused OAuth token means (kb/oauth.def). */
+struct ss_kb_oauth_status {
+	const char	*status;	/* "invalid_token", "401" */
+	const char	*meaning;
+	const char	*change;
+};
+
+/* The entry for a status (case-insensitive), or NULL. */
+const struct ss_kb_oauth_status *ss_kb_oauth_status(const char *);
+size_t	ss_kb_oauth_status_count(void);
+const struct ss_kb_oauth_status *ss_kb_oauth_status_at(size_t);
 
 #endif

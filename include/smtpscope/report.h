@@ -29,6 +29,11 @@ struct ss_report_target {
 					   NULL for a capture */
 };
 
+/* The terminal library's version ("6.4"), which the core does not link,
+ * for the JSON report's "tool"; set once at start-up (the string must
+ * outlive the reports); until then it is left out. */
+void	ss_report_set_curses_version(const char *);
+
 #define SS_REPORT_TIMINGS	0x01	/* show per-event times */
 #define SS_REPORT_FINDINGS	0x02	/* add findings and client set-ups
 					   (the reports for tickets) */

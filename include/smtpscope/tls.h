@@ -38,7 +38,18 @@ struct ss_tls_client_config {
 	enum ss_tls_version	 min_version;	/* SS_TLS_ANY: TLS 1.2 */
 	const char		*keylog_file;	/* NSS key log, or NULL */
 	enum ss_tls_version	 max_version;	/* SS_TLS_ANY: TLS 1.3 */
+	/* A client certificate for servers that ask for one: the chain
+	 * (PEM, leaf first) and its key (PEM or DER; encrypted ones need
+	 * the passphrase, see ss_tls_key_check).  All NULL: none. */
+	const char		*cert_file;
+	const char		*key_file;
+	const char		*key_passphrase;
 };
+
+/* Does the key file open with this passphrase (NULL: none)?  0 yes; 1 no,
+ * a passphrase is needed or this one is wrong (ask again); -1 another
+ * error.  *err says which, except on 0. */
+int	ss_tls_key_check(const char *path, const char *passphrase, char **err);
 
 /* Results of ss_tls_handshake/read/write when not a byte count. */
 #define SS_TLS_WANT_READ	(-2)
@@ -78,8 +89,29 @@ const char *ss_tls_error(const struct ss_tls *);
 /* After the handshake. */
 /* NULL before the handshake is done. */
 const char *ss_tls_version_str(const struct ss_tls *);	/* "TLSv1.2" */
-/* IANA name, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384". */
+/* IANA name, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+ * "TLS_AES_256_GCM_SHA384". */
 const char *ss_tls_ciphersuite(const struct ss_tls *);
+/* The key exchange group as IANA names it ("x25519", "secp256r1"), read
+ * from the server's ServerHello (TLS 1.3) or ServerKeyExchange (TLS 1.2);
+ * NULL when not known (a client-side connection only). */
+const char *ss_tls_group(const struct ss_tls *);
+/* The client certificate sent ("subject=DN sha256=AB:CD:..."), NULL if the
+ * server asked for none or there was none to send. */
+const char *ss_tls_client_cert_sent(const struct ss_tls *);
+/* Did the server ask for a client certificate (CertificateRequest)? */
+int	ss_tls_client_cert_requested(const struct ss_tls *);
+/*
+ * Did the server refuse the handshake after it ended on our side?  In TLS
+ * 1.3 the client is done when it sends Finished, so a server that rejects
+ * its certificate (or its lack of one) says so with an alert that the
+ * first read meets: 1 when that read failed on a fatal alert before any
+ * data came, which the caller should treat as a failed handshake.
+ */
+int	ss_tls_failed_after_handshake(const struct ss_tls *);
+/* How many TLS 1.3 NewSessionTickets arrived after the handshake so far
+ * (read past by ss_tls_read; the caller may note each new one). */
+unsigned int ss_tls_tickets(const struct ss_tls *);
 /* 0 = verified; otherwise a mask of the SS_TLS_VERIFY_* bits below (the
  * same values as mbedTLS's X509 flags, checked at compile time). */
 uint32_t ss_tls_verify_flags(const struct ss_tls *);
@@ -138,11 +170,20 @@ struct ss_tls_server_config {
 	enum ss_tls_version	 max_version;	/* SS_TLS_ANY: TLS 1.3;
 						   SS_TLS_1_2 for an older
 						   server */
+	int			 require_client_cert; /* refuse clients
+						   without one (any
+						   certificate will do) */
 };
 
 struct ss_tls_server;
 
-/* Generates a CA and a leaf certificate (EC P-256) in memory. */
+/* Generates a CA and a leaf certificate (EC P-256) in memory.  In TLS 1.3
+ * the server sends two session tickets after each handshake, as OpenSSL
+ * does by default.  With require_client_cert, a client that sends no
+ * certificate fails the handshake (TLS 1.2: handshake_failure alert; TLS
+ * 1.3: certificate_required, which the client reads only after its own
+ * handshake ended); any certificate is accepted, unverified: the demo
+ * knows no client CA. */
 struct ss_tls_server *ss_tls_server_create(const struct ss_tls_server_config *,
 		    char **err);
 void	ss_tls_server_destroy(struct ss_tls_server *);

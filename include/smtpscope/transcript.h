@@ -34,12 +34,15 @@ extern const char *const ss_dir_letters[SS_DIR_LAST];	/* "C", "S", ... */
 enum ss_kind {
 	SS_KIND_DATA,
 	/* T records */
-	SS_KIND_TLS_START,	/* "handshake started sni=NAME" */
-	SS_KIND_TLS_UP,		/* "version=TLSv1.2 cipher=NAME" */
+	SS_KIND_TLS_START,	/* "handshake started sni=NAME versions=A-B" */
+	SS_KIND_TLS_UP,		/* "version=TLSv1.3 cipher=NAME group=NAME"
+				   (group only when known) */
 	SS_KIND_TLS_CERT,	/* base64 DER of one peer certificate, leaf first */
 	SS_KIND_TLS_VERIFY,	/* "ok" or "failed flags=0xN" plus words */
 	SS_KIND_TLS_FAIL,	/* handshake or I/O failure, in words */
 	SS_KIND_TLS_CLOSE,	/* close_notify sent or received */
+	SS_KIND_TLS_TICKET,	/* a TLS 1.3 NewSessionTicket arrived */
+	SS_KIND_TLS_CLIENT_CERT, /* "sent subject=DN sha256=AB:CD:..." */
 	/* I records */
 	SS_KIND_RESOLVE,	/* "host -> addr addr ..." */
 	SS_KIND_CONNECT,	/* "connected to ADDR port P" (success only:

@@ -62,6 +62,9 @@ char	*ss_buf_steal(struct ss_buf *);
 int	 ss_strcasecmp(const char *, const char *);
 int	 ss_strncasecmp(const char *, const char *, size_t);
 
+/* The value of an ASCII hex digit, -1 if c is none. */
+int	 ss_hexval(char c);
+
 /* Base64 (RFC 4648) encoding into a buffer, and decoding; decode returns
  * -1 on malformed input. */
 void	 ss_base64_encode(struct ss_buf *, const void *, size_t);

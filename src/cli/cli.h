@@ -69,6 +69,9 @@ struct cli_options {
 	const char		*keylog;	/* --keylog, else SSLKEYLOGFILE */
 	const char		*user;
 	const char		*password_file;
+	const char		*cert_file;	/* --cert: client certificate */
+	const char		*key_file;	/* --key */
+	const char		*key_passphrase_file;
 	const char		*auth_mech;
 	const char		*ehlo;
 	const char		*from;
@@ -111,6 +114,7 @@ struct cli_setup {
 	char				*host;		/* owned */
 	int				 port;
 	char				*password;	/* owned, wiped */
+	char				*key_passphrase; /* owned, wiped */
 	char				 label[300];	/* "host:port" */
 	char				 note[200];	/* demo credentials */
 };
@@ -120,7 +124,8 @@ struct cli_setup {
  * Returns an exit code: CLI_EXIT_OK or the failure (reported). */
 int	cli_setup_init(struct cli_setup *, const struct cli_options *,
 	    int prompt);
-/* Wipe the password held for the session (after ss_session_create). */
+/* Wipe the password and key passphrase held for the session (after
+ * ss_session_create, which keeps its own copies). */
 void	cli_setup_forget_password(struct cli_setup *);
 void	cli_setup_finish(struct cli_setup *);
 
@@ -129,6 +134,20 @@ void	cli_setup_finish(struct cli_setup *);
  * caller wipes with ss_free_secret, or NULL with *err set. */
 char	*cli_password_get(const char *file, const char *user,
 	    const char *what, int prompt,
+	    char **err);
+
+/* Where one secret may come from, in this order: the first line of file
+ * (named by file_option in messages), the variable env, then a prompt. */
+struct cli_secret_source {
+	const char	*file;		/* NULL: none given */
+	const char	*file_option;	/* "--password-file" */
+	const char	*env;		/* "SMTPSCOPE_PASSWORD" */
+	const char	*noun;		/* "password", "passphrase" */
+	const char	*prompt;	/* "Password for alice: " */
+};
+/* The secret, for the caller to wipe with ss_free_secret; NULL with *err
+ * set when no source has it (no prompt unless prompt is set). */
+char	*cli_secret_get(const struct cli_secret_source *, int prompt,
 	    char **err);
 
 /* Batch mode: run the steps, print the report, return the exit code. */
@@ -199,5 +218,10 @@ void	cli_mx_plan_finish(struct cli_mx_plan *);
 /* Batch mode against one host, with the plan's notes for host i. */
 int	cli_batch_host(const struct cli_options *, const struct cli_mx_plan *,
 	    size_t);
+
+/* version.c: --version's line, and ncurses's version ("6.4") for the
+ * JSON report's "tool". */
+void	cli_version_print(FILE *);
+const char *cli_curses_version(void);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "smtpscope/kb.h"
+#include "smtpscope/report.h"
 #include "smtpscope/util.h"
 #include "tui.h"
 
@@ -143,6 +144,7 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* A peer that closes while we write must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
+	ss_report_set_curses_version(cli_curses_version());
 	rc = cli_options_parse(argc, argv, &o);
 	if (rc != 0) {
 		cli_options_free(&o);

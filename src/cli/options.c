@@ -25,7 +25,8 @@ enum {
 	OPT_TIMEOUT, OPT_STEPS, OPT_BATCH, OPT_JSON, OPT_DEMO, OPT_SERVE_DEMO,
 	OPT_PROFILE, OPT_THEME, OPT_SAVE, OPT_NOTE, OPT_REPLAY,
 	OPT_IMPORT_FORMAT, OPT_EXPORT, OPT_RERUN, OPT_COMPARE, OPT_MX,
-	OPT_CHECK, OPT_SIZE, OPT_EXPLAIN
+	OPT_CHECK, OPT_SIZE, OPT_EXPLAIN, OPT_CERT, OPT_KEY,
+	OPT_KEY_PASSPHRASE_FILE
 };
 
 static const struct option cli_long_options[] = {
@@ -39,6 +40,10 @@ static const struct option cli_long_options[] = {
 	{ "tls-min",		required_argument,	NULL, OPT_TLS_MIN },
 	{ "tls-max",		required_argument,	NULL, OPT_TLS_MAX },
 	{ "keylog",		required_argument,	NULL, OPT_KEYLOG },
+	{ "cert",		required_argument,	NULL, OPT_CERT },
+	{ "key",		required_argument,	NULL, OPT_KEY },
+	{ "key-passphrase-file", required_argument,	NULL,
+	    OPT_KEY_PASSPHRASE_FILE },
 	{ "user",		required_argument,	NULL, OPT_USER },
 	{ "password",		required_argument,	NULL, OPT_PASSWORD },
 	{ "password-file",	required_argument,	NULL, OPT_PASSWORD_FILE },
@@ -94,7 +99,12 @@ static const char cli_help_text[] =
 "  --tls-min V          oldest TLS version to accept: 1.2 (default) or 1.3\n"
 "                       (1.0 and 1.1 are gone from mbedTLS 3.6: not offered)\n"
 "  --tls-max V          newest TLS version to offer: 1.2 or 1.3 (default)\n"
-"  --keylog FILE        write TLS keys for Wireshark (or SSLKEYLOGFILE)\n"
+"  --keylog FILE        append TLS keys for Wireshark (or SSLKEYLOGFILE)\n"
+"  --cert FILE          client certificate (PEM, leaf first) for servers\n"
+"                       that ask for one; needs --key\n"
+"  --key FILE           its private key (PEM); for an encrypted key the\n"
+"                       passphrase comes from --key-passphrase-file FILE,\n"
+"                       else SMTPSCOPE_KEY_PASSPHRASE, else a prompt\n"
 "  --mx first|all|none  for a domain TARGET: its best MX host (default),\n"
 "                       each MX host in turn (batch), or no MX lookup\n"
 "  --timeout SECONDS    give up on a step after this long (default 30)\n"
@@ -355,6 +365,9 @@ cli_option_string(int ch, const char *arg, struct cli_options *o)
 	case OPT_CA:		o->ca_file = arg; break;
 	case OPT_SERVERNAME:	o->servername = arg; break;
 	case OPT_KEYLOG:	o->keylog = arg; break;
+	case OPT_CERT:		o->cert_file = arg; break;
+	case OPT_KEY:		o->key_file = arg; break;
+	case OPT_KEY_PASSPHRASE_FILE: o->key_passphrase_file = arg; break;
 	case OPT_USER:		o->user = arg; break;
 	case OPT_PASSWORD_FILE:	o->password_file = arg; break;
 	case OPT_EHLO:		o->ehlo = arg; break;
@@ -581,6 +594,12 @@ cli_check_combinations(struct cli_options *o)
 		return cli_usage_error("--steps is for batch mode: add --batch");
 	if (o->password_file != NULL && o->user == NULL)
 		return cli_usage_error("--password-file needs --user NAME");
+	if ((o->cert_file == NULL) != (o->key_file == NULL))
+		return cli_usage_error("a client certificate needs both --cert "
+		    "FILE and --key FILE");
+	if (o->key_passphrase_file != NULL && o->key_file == NULL)
+		return cli_usage_error("--key-passphrase-file is for an "
+		    "encrypted --key FILE");
 	if (o->profile != NULL && !o->demo && o->serve_demo == NULL)
 		return cli_usage_error("--profile is for --demo and "
 		    "--serve-demo");
@@ -605,7 +624,7 @@ cli_options_parse(int argc, char **argv, struct cli_options *o)
 			return 1;
 		}
 		if (ch == 'V') {
-			printf("smtpscope %s\n", SMTPSCOPE_VERSION);
+			cli_version_print(stdout);
 			return 1;
 		}
 		if (ch == '?') {

@@ -1,7 +1,9 @@
 /*
- * password.c: where the AUTH password comes from.  Never from a command
- * line value (anyone can read those with ps): from the first line of a
- * file, from SMTPSCOPE_PASSWORD, or typed at a prompt with echo off.
+ * password.c: where the AUTH password (and the passphrase of an encrypted
+ * client key) comes from.  Never from a command line value (anyone can
+ * read those with ps): from the first line of a file, from an environment
+ * variable (SMTPSCOPE_PASSWORD, SMTPSCOPE_KEY_PASSPHRASE), or typed at a
+ * prompt with echo off.
  * Every copy made here is wiped before it is freed.
  */
 #include <errno.h>
@@ -56,20 +58,20 @@ cli_password_read_line(int fd, char *buf, size_t size)
 
 /* The first line of a file, newline stripped. */
 static char *
-cli_password_from_file(const char *path, char **err)
+cli_password_from_file(const char *path, const char *noun, char **err)
 {
 	char	 buf[CLI_PASSWORD_MAX];
 	char	*pw = NULL;
 	int	 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		xasprintf(err, "cannot read the password file %s: %s", path,
+		xasprintf(err, "cannot read the %s file %s: %s", noun, path,
 		    strerror(errno));
 		return NULL;
 	}
 	if (cli_password_read_line(fd, buf, sizeof buf) != 0)
-		xasprintf(err, "the first line of %s is not a password "
-		    "(unreadable, or longer than %d bytes)", path,
+		xasprintf(err, "the first line of %s is not a %s "
+		    "(unreadable, or longer than %d bytes)", path, noun,
 		    CLI_PASSWORD_MAX - 1);
 	else
 		pw = xstrdup(buf);
@@ -80,25 +82,23 @@ cli_password_from_file(const char *path, char **err)
 
 /* Ask on the terminal with echo off, restoring the terminal after. */
 static char *
-cli_password_prompt(const char *user, const char *what, char **err)
+cli_secret_prompt(const struct cli_secret_source *src, char **err)
 {
 	struct termios	 saved, quiet;
 	char		 buf[CLI_PASSWORD_MAX];
-	char		*pw = NULL, *prompt;
+	char		*pw = NULL;
 	int		 fd, rc;
 
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0 ||
 	    tcgetattr(fd, &saved) != 0) {
 		if (fd >= 0)
 			close(fd);
-		*err = xstrdup("no password: use --password-file FILE or "
-		    "SMTPSCOPE_PASSWORD (there is no terminal to ask on)");
+		xasprintf(err, "no %s: use %s FILE or %s (there is no "
+		    "terminal to ask on)", src->noun, src->file_option,
+		    src->env);
 		return NULL;
 	}
-	xasprintf(&prompt, "%c%s for %s: ", what[0] == 'p' ? 'P' : 'B',
-	    what + 1, user);
-	(void)!write(fd, prompt, strlen(prompt));
-	free(prompt);
+	(void)!write(fd, src->prompt, strlen(src->prompt));
 	quiet = saved;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
@@ -108,11 +108,30 @@ cli_password_prompt(const char *user, const char *what, char **err)
 	(void)!write(fd, "\n", 1);
 	close(fd);
 	if (rc != 0)
-		*err = xstrdup("the password could not be read");
+		xasprintf(err, "the %s could not be read", src->noun);
 	else
 		pw = xstrdup(buf);
 	ss_wipe(buf, sizeof buf);
 	return pw;
+}
+
+/* A secret from the first source that has one: the file, the
+ * environment variable, the prompt (when allowed). */
+char *
+cli_secret_get(const struct cli_secret_source *src, int prompt, char **err)
+{
+	const char	*env;
+
+	*err = NULL;
+	if (src->file != NULL)
+		return cli_password_from_file(src->file, src->noun, err);
+	if ((env = getenv(src->env)) != NULL)
+		return xstrdup(env);
+	if (prompt)
+		return cli_secret_prompt(src, err);
+	xasprintf(err, "no %s: use %s FILE or %s", src->noun,
+	    src->file_option, src->env);
+	return NULL;
 }
 
 /* The password, from the first source that has one. */
@@ -120,16 +139,17 @@ char *
 cli_password_get(const char *file, const char *user, const char *what,
     int prompt, char **err)
 {
-	const char	*env;
+	struct cli_secret_source	 src;
+	char				*prompt_text, *pw;
 
-	*err = NULL;
-	if (file != NULL)
-		return cli_password_from_file(file, err);
-	if ((env = getenv("SMTPSCOPE_PASSWORD")) != NULL)
-		return xstrdup(env);
-	if (prompt)
-		return cli_password_prompt(user, what, err);
-	*err = xstrdup("no password: use --password-file FILE or "
-	    "SMTPSCOPE_PASSWORD");
-	return NULL;
+	xasprintf(&prompt_text, "%c%s for %s: ", what[0] == 'p' ? 'P' : 'B',
+	    what + 1, user);
+	src.file = file;
+	src.file_option = "--password-file";
+	src.env = "SMTPSCOPE_PASSWORD";
+	src.noun = "password";
+	src.prompt = prompt_text;
+	pw = cli_secret_get(&src, prompt, err);
+	free(prompt_text);
+	return pw;
 }

@@ -103,7 +103,11 @@ cli_setup_target(struct cli_setup *s, const struct cli_options *o)
 	return CLI_EXIT_OK;
 }
 
-/* The user and password: given ones, or the demo's in batch mode. */
+/*
+ * The user and password: given ones, or the demo's.  The explorer's AUTH
+ * prompt offers the demo's user name, as the footer says it; the password
+ * is typed, since that is what the lesson shows being hidden.
+ */
 static int
 cli_setup_credentials(struct cli_setup *s, const struct cli_options *o,
     int prompt)
@@ -111,8 +115,10 @@ cli_setup_credentials(struct cli_setup *s, const struct cli_options *o,
 	char	*err = NULL;
 
 	if (o->user == NULL) {
-		if (s->demo != NULL && o->batch) {
+		if (s->demo != NULL) {
 			s->cfg.user = ss_demo_user(s->demo);
+		}
+		if (s->demo != NULL && o->batch) {
 			s->password = xstrdup(o->auth_mech != NULL &&
 			    ss_sasl_cred_of(o->auth_mech) ==
 			    SS_SASL_CRED_TOKEN ? ss_demo_token(s->demo) :
@@ -130,6 +136,76 @@ cli_setup_credentials(struct cli_setup *s, const struct cli_options *o,
 		return CLI_EXIT_USAGE;
 	}
 	free(err);	/* the explorer will ask */
+	return CLI_EXIT_OK;
+}
+
+/* Tries at a passphrase typed at the prompt before giving up. */
+#define CLI_PASSPHRASE_TRIES	3
+
+/* The passphrase of the encrypted key, asked until it opens the key
+ * (from a file or the environment, once).  Exit code. */
+static int
+cli_setup_key_passphrase(struct cli_setup *s, const struct cli_options *o)
+{
+	struct cli_secret_source	 src;
+	char				*err = NULL, *prompt;
+	int				 rc, tries, typed;
+
+	xasprintf(&prompt, "Passphrase for the key %s: ", o->key_file);
+	src.file = o->key_passphrase_file;
+	src.file_option = "--key-passphrase-file";
+	src.env = "SMTPSCOPE_KEY_PASSPHRASE";
+	src.noun = "passphrase";
+	src.prompt = prompt;
+	typed = src.file == NULL && getenv(src.env) == NULL;
+	for (tries = 1, rc = 1; rc != 0; tries++) {
+		s->key_passphrase = cli_secret_get(&src, 1, &err);
+		if (s->key_passphrase == NULL)
+			break;
+		rc = ss_tls_key_check(o->key_file, s->key_passphrase, &err);
+		if (rc == 0)
+			break;
+		ss_free_secret(s->key_passphrase);
+		s->key_passphrase = NULL;
+		if (rc == -1 || !typed || tries >= CLI_PASSPHRASE_TRIES)
+			break;
+		cli_warn("%s", err);
+		free(err);
+		err = NULL;
+	}
+	free(prompt);
+	if (s->key_passphrase == NULL) {
+		cli_warn("%s", err != NULL ? err : "no passphrase");
+		free(err);
+		return CLI_EXIT_USAGE;
+	}
+	s->cfg.tls.key_passphrase = s->key_passphrase;
+	return CLI_EXIT_OK;
+}
+
+/* --cert and --key: the key must open (with its passphrase if it is
+ * encrypted) before any connection, so the user is asked now, not in the
+ * middle of a handshake.  Exit code. */
+static int
+cli_setup_client_cert(struct cli_setup *s, const struct cli_options *o)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	if (o->cert_file == NULL)
+		return CLI_EXIT_OK;
+	s->cfg.tls.cert_file = o->cert_file;
+	s->cfg.tls.key_file = o->key_file;
+	rc = ss_tls_key_check(o->key_file, NULL, &err);
+	if (rc == 1) {
+		free(err);
+		return cli_setup_key_passphrase(s, o);
+	}
+	if (rc != 0) {
+		cli_warn("%s", err);
+		free(err);
+		return CLI_EXIT_USAGE;
+	}
 	return CLI_EXIT_OK;
 }
 
@@ -167,19 +243,23 @@ cli_setup_init(struct cli_setup *s, const struct cli_options *o, int prompt)
 	s->cfg.auth_mech = o->auth_mech;
 	s->cfg.mail_from = o->from;
 	s->cfg.rcpt_to = o->to;
-	if ((rc = cli_setup_credentials(s, o, prompt)) != CLI_EXIT_OK)
+	if ((rc = cli_setup_client_cert(s, o)) != CLI_EXIT_OK ||
+	    (rc = cli_setup_credentials(s, o, prompt)) != CLI_EXIT_OK)
 		return rc;
 	s->cfg.password = s->password;
 	return CLI_EXIT_OK;
 }
 
-/* The session has its own copy now: wipe ours. */
+/* The session has its own copies now: wipe ours. */
 void
 cli_setup_forget_password(struct cli_setup *s)
 {
 	ss_free_secret(s->password);
 	s->password = NULL;
 	s->cfg.password = NULL;
+	ss_free_secret(s->key_passphrase);
+	s->key_passphrase = NULL;
+	s->cfg.tls.key_passphrase = NULL;
 }
 
 /* Stop the demo server and free what the set-up holds. */

@@ -34,6 +34,8 @@ struct ss_demo_profile {
 	int			 implicit_tls;	/* handshake, then banner */
 	enum ss_cert_kind	 cert;
 	int			 legacy_tls;	/* speak at most TLS 1.2 */
+	int			 require_client_cert; /* refuse a handshake
+						   without one */
 
 	const char		*mechanisms;	/* "PLAIN LOGIN"; NULL none */
 	int			 auth_before_tls; /* AUTH in plaintext */

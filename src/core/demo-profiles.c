@@ -177,6 +177,17 @@ static const struct ss_demo_profile ss_demo_profiles[] = {
 		.mechanisms = "PLAIN LOGIN",
 	},
 	{
+		.name = "client-cert",
+		.summary = "a relay that requires a client certificate (any "
+		    "will do): without --cert the handshake fails",
+		.banner = SS_DEMO_BANNER,
+		.ehlo_plain = ehlo_exim_plain,
+		.ehlo_tls = ehlo_exim_tls,
+		.offer_starttls = 1, .starttls_code = 220,
+		.cert = SS_CERT_GOOD, .require_client_cert = 1,
+		.mechanisms = "PLAIN LOGIN",
+	},
+	{
 		.name = "injection-vulnerable",
 		.summary = "answers commands pipelined with STARTTLS after the "
 		    "handshake, as in CVE-2011-0411",

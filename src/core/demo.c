@@ -1364,6 +1364,7 @@ ss_demo_tls_setup(struct ss_demo *d, char **err)
 	tc.hostname = SS_DEMO_HOST;
 	tc.ips = ips;
 	tc.max_version = d->profile->legacy_tls ? SS_TLS_1_2 : SS_TLS_ANY;
+	tc.require_client_cert = d->profile->require_client_cert;
 	if ((d->tls = ss_tls_server_create(&tc, err)) == NULL)
 		return -1;
 	return 0;

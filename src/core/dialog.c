@@ -171,6 +171,8 @@ dialog_tls_free(struct ss_tls_summary *t)
 	free(t->sni);
 	free(t->version);
 	free(t->cipher);
+	free(t->group);
+	free(t->client_cert);
 	free(t->verify_text);
 	free(t->failure);
 	memset(t, 0, sizeof(*t));
@@ -184,6 +186,9 @@ dialog_tls_copy(struct ss_tls_summary *to, const struct ss_tls_summary *from)
 	to->sni = from->sni != NULL ? xstrdup(from->sni) : NULL;
 	to->version = from->version != NULL ? xstrdup(from->version) : NULL;
 	to->cipher = from->cipher != NULL ? xstrdup(from->cipher) : NULL;
+	to->group = from->group != NULL ? xstrdup(from->group) : NULL;
+	to->client_cert = from->client_cert != NULL ?
+	    xstrdup(from->client_cert) : NULL;
 	to->verify_text = from->verify_text != NULL ?
 	    xstrdup(from->verify_text) : NULL;
 	to->failure = from->failure != NULL ? xstrdup(from->failure) : NULL;
@@ -841,8 +846,17 @@ dialog_tls_record(struct ss_dialog *d, const struct ss_event *ev)
 		d->in_tls = 1;
 		free(t->version);
 		free(t->cipher);
+		free(t->group);
 		t->version = dialog_word(ev->data, "version");
 		t->cipher = dialog_word(ev->data, "cipher");
+		t->group = dialog_word(ev->data, "group");
+		break;
+	case SS_KIND_TLS_TICKET:
+		t->tickets++;
+		break;
+	case SS_KIND_TLS_CLIENT_CERT:
+		free(t->client_cert);
+		t->client_cert = xstrdup(ev->data);
 		break;
 	case SS_KIND_TLS_CERT:
 		if (t->ncerts < SS_NITEMS(t->cert_events)) {

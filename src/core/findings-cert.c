@@ -31,27 +31,34 @@ cert_decode(const struct conn *c, size_t ev, struct ss_cert_info *ci)
 	return rc;
 }
 
-/* The leaf certificate of the connection, decoded once (the memo keeps
- * it for every rule and step that asks again); -1 if none. */
-static int
-conn_leaf(const struct conn *c, struct ss_cert_info *ci, size_t *ev)
+/*
+ * Decode the leaf certificate of the connection into c->leaf, once for
+ * every certificate rule; c->ev_leaf stays NONE if there is none or it
+ * does not decode.  memo (may be NULL) keeps the decoded leaf across
+ * calls, so a connection judged again at every step of a replay decodes
+ * its certificate once.
+ */
+void
+conn_decode_leaf(struct conn *c, struct cert_memo *memo)
 {
 	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
 	struct cert_memo		 own;
-	struct cert_memo		*m = c->leaf != NULL ? c->leaf : &own;
+	struct cert_memo		*m = memo != NULL ? memo : &own;
+	size_t				 ev;
 
+	c->ev_leaf = NONE;
 	if (c->ev_tls_up == NONE || tls->ncerts == 0) {
-		return -1;
+		return;
 	}
-	*ev = tls->cert_events[0];
-	if (m == &own || m->ev != *ev) {
-		m->ev = *ev;
-		m->rc = cert_decode(c, *ev, &m->ci);
+	ev = tls->cert_events[0];
+	if (m == &own || m->ev != ev) {
+		m->ev = ev;
+		m->rc = cert_decode(c, ev, &m->ci);
 	}
 	if (m->rc == 0) {
-		*ci = m->ci;
+		c->leaf = m->ci;
+		c->ev_leaf = ev;
 	}
-	return m->rc;
 }
 
 /* Append a field of the decoded certificate, escaped. */
@@ -178,22 +185,19 @@ int
 check_cert(const struct conn *c, const struct rule *r, struct draft *dr)
 {
 	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
-	struct ss_cert_info		 ci;
-	size_t				 leaf;
+	static const struct ss_cert_info none;	/* flags alone still count */
+	const struct ss_cert_info	*ci;
 
 	if (!tls->verify_known) {
 		return 0;
 	}
-	if (conn_leaf(c, &ci, &leaf) == -1) {
-		memset(&ci, 0, sizeof(ci));	/* flags alone still count */
-		leaf = NONE;
-	}
-	if (!cert_applies(r, tls->verify_flags, &ci)) {
+	ci = c->ev_leaf != NONE ? &c->leaf : &none;
+	if (!cert_applies(r, tls->verify_flags, ci)) {
 		return 0;
 	}
-	cert_words(c, r, &ci, dr);
-	cert_words_more(c, r, &ci, dr);
-	draft_event(dr, leaf);
+	cert_words(c, r, ci, dr);
+	cert_words_more(c, r, ci, dr);
+	draft_event(dr, c->ev_leaf);
 	draft_event(dr, c->ev_verify);
 	return 1;
 }

@@ -5,7 +5,8 @@
  * findings.c holds the rule table and the engine that cuts a transcript
  * into connections and runs every rule against each.  A rule is a check
  * function in the file of its family (findings-tls.c, findings-cert.c,
- * findings-auth.c, findings-reply.c, findings-message.c); it reads a
+ * findings-auth.c, findings-provider.c, findings-reply.c,
+ * findings-message.c); it reads a
  * struct conn and, when it finds something, writes a draft: a message in
  * plain words and the events that prove it.  findings-conn.c collects a
  * connection's facts and writes drafts; findings-setups.c judges the
@@ -20,14 +21,13 @@
 
 #include "smtpscope/dialog.h"
 #include "smtpscope/findings.h"
-#include "smtpscope/util.h"
-
 #include "smtpscope/tls.h"
+#include "smtpscope/util.h"
 
 #define NONE	((size_t)-1)	/* no such event */
 
-/* The leaf certificate of a connection, decoded once for all its rules
- * (and, in a cache, once for all the steps that judge that connection). */
+/* The leaf certificate of a connection, decoded once (in a cache, once
+ * for all the steps that judge that connection again). */
 struct cert_memo {
 	size_t			 ev;	/* its event, NONE before any */
 	int			 rc;	/* ss_tls_cert_describe's */
@@ -42,7 +42,6 @@ struct conn {
 	size_t			 start, end;	/* events [start, end) */
 	size_t			 xstart, xend;	/* its exchanges */
 	size_t			 lstart, lend;	/* its dialog lines */
-	struct cert_memo	*leaf;		/* its decoded leaf */
 	int			 port;		/* -1 unknown */
 	int			 implicit;	/* TLS from the first byte */
 	size_t			 ev_connect, ev_tls_start, ev_tls_up;
@@ -50,6 +49,10 @@ struct conn {
 	const struct ss_exchange *greeting;
 	const struct ss_exchange *ehlo[SS_PHASE_LAST]; /* last 250 each */
 	const struct ss_exchange *starttls;	/* last one answered */
+	/* The leaf certificate, decoded once for all the certificate rules
+	 * (base64 and a signature check: the costliest part of judging). */
+	struct ss_cert_info	 leaf;
+	size_t			 ev_leaf;	/* NONE: no leaf decoded */
 };
 
 /* A finding being written by a check. */
@@ -162,6 +165,9 @@ check_command_injection(const struct conn *c, const struct rule *r,
 int
 check_tls_old(const struct conn *c, const struct rule *r, struct draft *dr);
 int
+check_tls13_unsupported(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
 check_implicit_to_plain(const struct conn *c, const struct rule *r,
     struct draft *dr);
 int
@@ -169,6 +175,8 @@ check_plain_to_implicit(const struct conn *c, const struct rule *r,
     struct draft *dr);
 
 /* findings-cert.c */
+void
+conn_decode_leaf(struct conn *c, struct cert_memo *memo);
 int
 check_cert(const struct conn *c, const struct rule *r, struct draft *dr);
 int
@@ -202,6 +210,28 @@ check_auth_server_unproven(const struct conn *c, const struct rule *r,
     struct draft *dr);
 int
 check_mail_needs_tls(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+
+/* findings-provider.c */
+struct ss_kb_provider;
+const struct ss_kb_provider *
+reply_provider(const struct ss_reply *r);
+void
+draft_provider(struct draft *dr, const struct ss_kb_provider *p,
+    const struct ss_reply *r);
+int
+check_provider_reply(const struct conn *c, const struct rule *r,
+    struct draft *dr);
+int
+command_is_oauth(const char *command);
+int
+oauth_error_status(const struct ss_reply *r, struct ss_buf *out);
+void
+draft_oauth_status(struct draft *dr, const char *status);
+const struct ss_exchange *
+conn_oauth_refusal(const struct conn *c, const struct ss_exchange **error);
+int
+check_oauth_rejected(const struct conn *c, const struct rule *r,
     struct draft *dr);
 
 /* findings-reply.c */

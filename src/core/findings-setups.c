@@ -8,6 +8,7 @@
 
 #include "smtpscope/dialog.h"
 #include "smtpscope/findings.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/text.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/util.h"
@@ -31,22 +32,25 @@ static const struct setup_row {
 	enum setup_path	 path;
 	const char	*mechs[4];	/* any of these will do */
 	const char	*mech_words;	/* what the client calls them */
+	int		 oauth;		/* a token, not a password: judged
+					   only by a login tried */
 } setup_rows[] = {
 	{ "starttls-password", "Connection security: STARTTLS",
 	  "Authentication: Normal password", "port 587 or 25",
-	  PATH_STARTTLS, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN" },
+	  PATH_STARTTLS, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN", 0 },
 	{ "ssl-tls-password", "Connection security: SSL/TLS",
 	  "Authentication: Normal password", "port 465",
-	  PATH_IMPLICIT, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN" },
+	  PATH_IMPLICIT, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN", 0 },
 	{ "none-password", "Connection security: None",
 	  "Authentication: Normal password", "port 587 or 25",
-	  PATH_NONE, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN" },
+	  PATH_NONE, { "PLAIN", "LOGIN" }, "PLAIN or LOGIN", 0 },
 	{ "starttls-encrypted-password", "Connection security: STARTTLS",
 	  "Authentication: Encrypted password", "port 587 or 25",
-	  PATH_STARTTLS, { "CRAM-MD5", "DIGEST-MD5" }, "CRAM-MD5" },
+	  PATH_STARTTLS, { "CRAM-MD5", "DIGEST-MD5" }, "CRAM-MD5", 0 },
 	{ "oauth2", "Connection security: STARTTLS or SSL/TLS",
 	  "Authentication: OAuth2", "port 587 or 465",
-	  PATH_ANY_TLS, { "XOAUTH2", "OAUTHBEARER" }, "XOAUTH2 or OAUTHBEARER" },
+	  PATH_ANY_TLS, { "XOAUTH2", "OAUTHBEARER" }, "XOAUTH2 or OAUTHBEARER",
+	  1 },
 };
 
 /* A verdict being written. */
@@ -108,28 +112,103 @@ row_names_mech(const struct setup_row *row, const char *command)
 	return 0;
 }
 
-/* The final code of the last AUTH tried with one of the row's mechanisms
- * (inside TLS or not, as tls says), SASL rounds included; 0 if none. */
-static int
-conn_auth_result(const struct conn *c, const struct setup_row *row, int tls)
+/* The exchange that holds the final reply of the last AUTH tried with one
+ * of the row's mechanisms (inside TLS or not, as tls says), SASL rounds
+ * included; NULL if none was tried or none was answered. */
+static const struct ss_exchange *
+conn_auth_final(const struct conn *c, const struct setup_row *row, int tls)
 {
-	const struct ss_exchange	*x;
+	const struct ss_exchange	*x, *final = NULL;
 	size_t				 i;
-	int				 ours = 0, code = 0;
+	int				 ours = 0;
 
 	for (i = c->xstart; i < c->xend; i++) {
 		x = ss_dialog_exchange(c->d, i);
 		if (x->verb == SS_VERB_AUTH) {
 			ours = x->tls == tls && row_names_mech(row, x->command);
-			code = ours ? 0 : code;
+			final = ours ? NULL : final;
 		} else if (x->verb != SS_VERB_SASL) {
 			continue;
 		}
 		if (ours && x->reply != NULL && x->reply->code != 334) {
-			code = x->reply->code;
+			final = x;
 		}
 	}
-	return code;
+	return final;
+}
+
+/* Why a refused OAuth2 login failed: the decoded error status of the
+ * server's 334 challenge, when it sent one for this very login. */
+static void
+setup_oauth_error(struct judgement *j, const struct conn *c,
+    const struct ss_exchange *final)
+{
+	const struct ss_exchange	*err;
+	struct ss_buf			 status;
+
+	if (conn_oauth_refusal(c, &err) != final || err == NULL) {
+		return;
+	}
+	ss_buf_init(&status);
+	if (oauth_error_status(err->reply, &status) == 0) {
+		draft_oauth_status(&j->dr, status.data);
+		draft_exchange(&j->dr, c, err);
+	}
+	ss_buf_finish(&status);
+}
+
+/* A login of the row's kind was tried: its final reply decides. */
+static void
+setup_tried(struct judgement *j, const struct conn *c,
+    const struct setup_row *row, const struct ss_exchange *final)
+{
+	const struct ss_kb_provider	*p;
+	int				 code = final->reply->code;
+
+	draft_exchange(&j->dr, c, final);
+	if (code == 235) {
+		judge(j, SS_VERDICT_WORKS, "Tested: the server accepted the "
+		    "%s (235).", row->oauth ? "OAuth2 token" : "login");
+		return;
+	}
+	if (row->oauth) {
+		judge(j, SS_VERDICT_FAILS, "The settings reach the login, but "
+		    "the server refused the OAuth2 token (%d).", code);
+		setup_oauth_error(j, c, final);
+	} else if (code == 535) {
+		judge(j, SS_VERDICT_FAILS, "The settings reach the login, but "
+		    "the server refused the user name or password (535).");
+	} else {
+		judge(j, SS_VERDICT_FAILS, "The settings reach the login, but "
+		    "the server refused it (%d).", code);
+	}
+	if (!row->oauth && (p = reply_provider(final->reply)) != NULL) {
+		ss_buf_adds(&j->dr.msg, " ");
+		draft_provider(&j->dr, p, final->reply);
+	}
+}
+
+/* No OAuth2 login was tried: only what the server offers is known. */
+static void
+setup_oauth_untried(struct judgement *j, const struct ss_caps *caps,
+    const struct setup_row *row, int tls)
+{
+	const char	*mech = row_mech_in(row, caps);
+
+	if (ss_caps_find(caps, "AUTH") == NULL) {
+		judge(j, SS_VERDICT_FAILS, "The server offers no AUTH %s, so "
+		    "it takes no OAuth2 token.", tls ? "inside TLS" :
+		    "without TLS");
+	} else if (mech != NULL) {
+		judge(j, SS_VERDICT_UNKNOWN, "The server offers AUTH %s%s, but "
+		    "this session did not try an OAuth2 login (give --auth %s "
+		    "and the token as the password).", mech,
+		    tls ? " inside TLS" : "", mech);
+	} else {
+		judge(j, SS_VERDICT_FAILS, "The server offers AUTH only with "
+		    "other methods than %s%s.", row->mech_words,
+		    tls ? " inside TLS" : "");
+	}
 }
 
 /* With the login methods of a phase known, does the row's login work? */
@@ -137,17 +216,15 @@ static void
 setup_mechs(struct judgement *j, const struct conn *c,
     const struct setup_row *row, enum ss_phase p, int tls)
 {
-	const struct ss_caps	*caps = conn_caps(c, p);
-	const struct ss_cap	*auth = ss_caps_find(caps, "AUTH");
-	int			 code = conn_auth_result(c, row, tls);
+	const struct ss_caps		*caps = conn_caps(c, p);
+	const struct ss_cap		*auth = ss_caps_find(caps, "AUTH");
+	const struct ss_exchange	*final = conn_auth_final(c, row, tls);
 
 	draft_reply(&j->dr, c, c->ehlo[p]);
-	if (code == 235) {
-		judge(j, SS_VERDICT_WORKS, "Tested: the server accepted the "
-		    "login (235).");
-	} else if (code == 535) {
-		judge(j, SS_VERDICT_FAILS, "The settings reach the login, but "
-		    "the server refused the user name or password (535).");
+	if (final != NULL) {
+		setup_tried(j, c, row, final);
+	} else if (row->oauth) {
+		setup_oauth_untried(j, caps, row, tls);
 	} else if (auth == NULL) {
 		judge(j, SS_VERDICT_FAILS, "The server offers no AUTH %s, so "
 		    "it takes no password.", tls ? "inside TLS" : "without TLS");

@@ -14,6 +14,8 @@
 
 #include "findings-int.h"
 
+static int	conn_only_old_tls(const struct conn *);
+
 /* Say " on port N" when the port is known. */
 void
 draft_port(struct draft *dr, const struct conn *c)
@@ -85,8 +87,16 @@ check_tls_failed(const struct conn *c, const struct rule *r,
 	const char	*why = conn_text(c, c->ev_tls_fail);
 
 	(void)r;
-	if (c->ev_tls_fail == NONE || c->ev_tls_up != NONE ||
-	    (c->implicit && conn_peer_spoke_plaintext(c))) {
+	/* The plaintext peer and the old server have findings of their own
+	 * that say more.  A TLS 1.3 server that refuses the client's
+	 * certificate (or its lack of one) does so after the handshake ended
+	 * on our side: a "handshake failed" record after the TLS-up one
+	 * counts too. */
+	if (c->ev_tls_fail == NONE || (c->ev_tls_up != NONE &&
+	    (c->ev_tls_fail < c->ev_tls_up ||
+	    strncmp(why, "handshake failed: ", 18) != 0)) ||
+	    (c->implicit && conn_peer_spoke_plaintext(c)) ||
+	    conn_only_old_tls(c)) {
 		return 0;
 	}
 	if (strncmp(why, "handshake failed: ", 18) == 0) {
@@ -188,34 +198,166 @@ check_command_injection(const struct conn *c, const struct rule *r,
 	return 1;
 }
 
-/* Old protocol versions that current clients refuse. */
-static const char *const old_tls_versions[] = {
-	"SSLv2", "SSLv3", "SSLv3.0", "TLSv1", "TLSv1.0", "TLSv1.1",
+/* Protocol versions from oldest to newest, as records name them (the
+ * 2.28 builds wrote "TLSv1" for TLS 1.0).  Below TLS 1.2 current clients
+ * refuse them (RFC 8996). */
+static const struct {
+	const char	*name;
+	int		 rank;
+} tls_version_ranks[] = {
+	{ "SSLv2", 0 }, { "SSLv3", 1 }, { "SSLv3.0", 1 },
+	{ "TLSv1", 2 }, { "TLSv1.0", 2 }, { "TLSv1.1", 3 },
+	{ "TLSv1.2", 4 }, { "TLSv1.3", 5 },
 };
+#define TLS_RANK_1_2	4
+#define TLS_RANK_1_3	5
 
-/* TLS 1.0 or 1.1 negotiated. */
+/* The rank of a version named by len bytes at s; -1 if unknown. */
+static int
+tls_version_rank(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < SS_NITEMS(tls_version_ranks); i++) {
+		if (strlen(tls_version_ranks[i].name) == len &&
+		    strncmp(tls_version_ranks[i].name, s, len) == 0) {
+			return tls_version_ranks[i].rank;
+		}
+	}
+	return -1;
+}
+
+/* The versions the client offered, from "versions=TLSv1.2-TLSv1.3" in
+ * the tls-start record; 0, or -1 when the record does not say (sessions
+ * saved before it did, imports). */
+static int
+conn_tls_offer(const struct conn *c, int *min, int *max)
+{
+	const char	*p = strstr(conn_text(c, c->ev_tls_start), "versions=");
+	size_t		 len, dash;
+
+	if (c->ev_tls_start == NONE || p == NULL) {
+		return -1;
+	}
+	p += 9;
+	len = strcspn(p, " ");
+	dash = strcspn(p, "-");
+	if (dash >= len) {
+		return -1;
+	}
+	*min = tls_version_rank(p, dash);
+	*max = tls_version_rank(p + dash + 1, len - dash - 1);
+	return *min < 0 || *max < 0 || *min > *max ? -1 : 0;
+}
+
+/* The handshake failed over the protocol version: the server's
+ * protocol_version alert, or its hello choosing a version not offered. */
+static int
+conn_version_refused(const struct conn *c)
+{
+	return c->ev_tls_fail != NONE && c->ev_tls_up == NONE &&
+	    strstr(conn_text(c, c->ev_tls_fail), "protocol version") != NULL;
+}
+
+/* The server refused both TLS 1.2 and TLS 1.3 when both were offered:
+ * what is left for it is TLS 1.1 or older. */
+static int
+conn_only_old_tls(const struct conn *c)
+{
+	int	min, max;
+
+	return conn_version_refused(c) && conn_tls_offer(c, &min, &max) == 0 &&
+	    min <= TLS_RANK_1_2 && max >= TLS_RANK_1_3;
+}
+
+/* Quote the failure record's words (past "handshake failed: ", up to
+ * the hint in parentheses, which the finding replaces). */
+static void
+draft_tls_failure(struct draft *dr, const struct conn *c)
+{
+	const char	*why = conn_text(c, c->ev_tls_fail);
+	size_t		 len;
+
+	if (strncmp(why, "handshake failed: ", 18) == 0) {
+		why += 18;
+	}
+	len = strcspn(why, "(");
+	while (len > 0 && why[len - 1] == ' ') {
+		len--;
+	}
+	draft_untrusted(dr, why, len, 300);
+}
+
+/* TLS 1.0 or 1.1 negotiated (sessions from older builds), or TLS 1.2 and
+ * 1.3 both refused for their version. */
 int
 check_tls_old(const struct conn *c, const struct rule *r, struct draft *dr)
 {
 	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
-	size_t				 i;
+	int				 rank;
 
 	(void)r;
+	if (conn_only_old_tls(c)) {
+		ss_buf_adds(&dr->msg, "The server refused the TLS handshake "
+		    "over the protocol version although TLS 1.2 and TLS 1.3 "
+		    "were both offered (\"");
+		draft_tls_failure(dr, c);
+		ss_buf_adds(&dr->msg, "\"), so it speaks only TLS 1.1, 1.0 or "
+		    "older. These are deprecated and current mail clients "
+		    "refuse them, as smtpscope does (its TLS library no "
+		    "longer has them); the server needs TLS 1.2 or newer.");
+		draft_event(dr, c->ev_tls_start);
+		draft_event(dr, c->ev_tls_fail);
+		return 1;
+	}
 	if (c->ev_tls_up == NONE || tls->version == NULL) {
 		return 0;
 	}
-	for (i = 0; i < SS_NITEMS(old_tls_versions); i++) {
-		if (strcmp(tls->version, old_tls_versions[i]) == 0) {
-			break;
-		}
-	}
-	if (i == SS_NITEMS(old_tls_versions)) {
+	rank = tls_version_rank(tls->version, strlen(tls->version));
+	if (rank < 0 || rank >= TLS_RANK_1_2) {
 		return 0;
 	}
 	ss_buf_adds(&dr->msg, "The server negotiated ");
 	draft_untrusted(dr, tls->version, strlen(tls->version), 16);
 	ss_buf_adds(&dr->msg, ". TLS 1.0 and 1.1 are deprecated and current "
 	    "mail clients refuse them; the server needs TLS 1.2 or newer.");
+	draft_event(dr, c->ev_tls_up);
+	return 1;
+}
+
+/* TLS 1.3 offered and not taken: TLS 1.2 chosen, or a handshake that
+ * offered TLS 1.3 alone refused over the version. */
+int
+check_tls13_unsupported(const struct conn *c, const struct rule *r,
+    struct draft *dr)
+{
+	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
+	int				 min, max;
+
+	(void)r;
+	if (conn_tls_offer(c, &min, &max) == -1 || max < TLS_RANK_1_3) {
+		return 0;
+	}
+	if (min >= TLS_RANK_1_3 && conn_version_refused(c)) {
+		ss_buf_adds(&dr->msg, "The server refused a handshake that "
+		    "offered TLS 1.3 alone (\"");
+		draft_tls_failure(dr, c);
+		ss_buf_adds(&dr->msg, "\"): it speaks TLS 1.2 at most. Clients "
+		    "that accept TLS 1.2 still connect; only one that demands "
+		    "TLS 1.3, as --tls-min 1.3 does, fails.");
+		draft_event(dr, c->ev_tls_start);
+		draft_event(dr, c->ev_tls_fail);
+		return 1;
+	}
+	if (c->ev_tls_up == NONE || tls->version == NULL ||
+	    strcmp(tls->version, "TLSv1.2") != 0) {
+		return 0;
+	}
+	ss_buf_adds(&dr->msg, "The server chose TLS 1.2 although TLS 1.3 was "
+	    "offered: it does not speak TLS 1.3. Mail clients still connect "
+	    "with TLS 1.2; TLS 1.3 is the recommended version (a shorter "
+	    "handshake, forward secrecy always, the certificate encrypted).");
+	draft_event(dr, c->ev_tls_start);
 	draft_event(dr, c->ev_tls_up);
 	return 1;
 }

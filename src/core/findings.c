@@ -12,8 +12,8 @@
  *
  * This file is the engine and the rule table; the checks live in one file
  * per family (findings-tls.c, findings-cert.c, findings-auth.c,
- * findings-reply.c, findings-message.c), the facts they read in
- * findings-conn.c and the client set-ups in findings-setups.c
+ * findings-provider.c, findings-reply.c, findings-message.c), the facts
+ * they read in findings-conn.c and the client set-ups in findings-setups.c
  * (findings-int.h says what they share).
  */
 
@@ -78,6 +78,8 @@ static const struct rule rules[] = {
 	    "STARTTLS advertised inside TLS", check_starttls_after_tls, 0),
 	RULE("tls-version-old", ERROR, "RFC 8996",
 	    "TLS older than 1.2", check_tls_old, 0),
+	RULE("tls13-unsupported", INFO, "RFC 9325 section 3.1.1",
+	    "the server does not speak TLS 1.3", check_tls13_unsupported, 0),
 	RULE("cert-expired", ERROR, "RFC 5280 section 4.1.2.5",
 	    "certificate expired", check_cert, SS_TLS_VERIFY_EXPIRED),
 	RULE("cert-not-yet-valid", ERROR, "RFC 5280 section 4.1.2.5",
@@ -110,6 +112,23 @@ static const struct rule rules[] = {
 	    "the wanted mechanism is not offered", check_auth_mech_missing, 0),
 	RULE("auth-no-password-mechanism", WARNING, "RFC 4954 section 4",
 	    "neither PLAIN nor LOGIN offered", check_auth_no_password, 0),
+	RULE("auth-basic-disabled", ERROR, "RFC 4954 section 6",
+	    "the provider turned password logins off", check_provider_reply,
+	    0),
+	RULE("auth-smtp-auth-disabled", ERROR, "RFC 4954 section 6",
+	    "the provider turned SMTP AUTH off", check_provider_reply, 0),
+	RULE("auth-password-or-policy", ERROR, "RFC 4954 section 6",
+	    "refused: the password, or a sign-in policy",
+	    check_provider_reply, 0),
+	RULE("auth-app-password-required", ERROR, "RFC 4954 section 6",
+	    "an app password or OAuth2 is needed", check_provider_reply, 0),
+	RULE("auth-web-login-required", ERROR, "RFC 4954 section 6",
+	    "the provider wants a browser sign-in first",
+	    check_provider_reply, 0),
+	RULE("auth-required-for-mail", ERROR, "RFC 4954 section 6",
+	    "MAIL refused: log in first", check_provider_reply, 0),
+	RULE("auth-oauth-token-rejected", ERROR, "RFC 7628 section 3.2.2",
+	    "the OAuth 2.0 token was refused", check_oauth_rejected, 0),
 	RULE("auth-server-unproven", ERROR, "RFC 5802 section 3",
 	    "SCRAM server did not prove it knows the password",
 	    check_auth_server_unproven, 0),
@@ -166,7 +185,9 @@ ss_findings_rule(const char *id)
 /* ------------------------------------------------------------------ */
 /* Collecting findings.                                                */
 
-/* Merge evidence into a finding, keeping it sorted and bounded. */
+/* Merge evidence into a finding, bounded: what fits is taken in the
+ * order given (a connection's own findings keep their draft's order, so
+ * folding them after earlier connections keeps what one run would). */
 static void
 finding_merge(struct ss_finding *f, const size_t *ev, size_t nev)
 {
@@ -180,7 +201,6 @@ finding_merge(struct ss_finding *f, const size_t *ev, size_t nev)
 			f->events[f->nevents++] = ev[i];
 		}
 	}
-	qsort(f->events, f->nevents, sizeof(*f->events), event_cmp);
 }
 
 /* Record what a rule found (once per rule: the first message stays, the
@@ -290,6 +310,10 @@ findings_merge(struct ss_findings *into, const struct ss_findings *part)
 		findings_add(into, part->rule_of[i], part->items[i].message,
 		    part->items[i].events, part->items[i].nevents);
 	}
+	for (i = 0; i < into->n; i++) {
+		qsort(into->items[i].events, into->items[i].nevents,
+		    sizeof(size_t), event_cmp);
+	}
 	for (i = 0; i < into->nsetups && i < part->nsetups; i++) {
 		setup_fold(&into->setups[i], &part->setups[i]);
 	}
@@ -319,15 +343,13 @@ findings_judge_connection(const struct ss_transcript *t,
     size_t start, size_t end, int last, struct cert_memo *leaf)
 {
 	struct ss_findings	*fs = findings_new();
-	struct cert_memo	 own;
 	struct conn		 c;
 
 	if (start >= end) {
 		return fs;
 	}
-	own.ev = NONE;
 	conn_init(&c, t, d, opt, start, end);
-	c.leaf = leaf != NULL ? leaf : &own;
+	conn_decode_leaf(&c, leaf);
 	/* What the configuration says fills what the transcript does not
 	 * (imports); it describes the latest connection only. */
 	if (last && c.port < 0 && opt->port > 0) {

@@ -170,6 +170,25 @@ import_port_like(const char *p, size_t n)
 	return n > 0 && n <= 5 && i == n;
 }
 
+/*
+ * Of two direction marks, mark 1 is the server's when a larger share of
+ * its lines look like replies; the +1 keeps a mark that never appears
+ * from winning by a division by zero.
+ */
+int
+import_server_is_mark1(const size_t all[2], const size_t coded[2])
+{
+	return coded[1] * (all[0] + 1) > coded[0] * (all[1] + 1);
+}
+
+/* A reader's end when its state owns nothing but itself. */
+void
+import_free_priv(struct import *im)
+{
+	free(im->priv);
+	im->priv = NULL;
+}
+
 /* A line as a server writes it: a code, then a space, a hyphen or EOL. */
 int
 import_reply_like(const struct import_line *l)

@@ -234,7 +234,7 @@ import_exch_begin(struct import *im, const char *text, size_t len)
 		    E(im)->data.data, E(im)->data.len, E(im)->data.len, 0 });
 	}
 	ss_wipe(E(im)->data.data, E(im)->data.len);
-	E(im)->server_out = coded[1] * (all[0] + 1) > coded[0] * (all[1] + 1);
+	E(im)->server_out = import_server_is_mark1(all, coded);
 }
 
 /* Free the state, wiped. */

@@ -148,6 +148,11 @@ const char *import_find(const struct import_line *, const char *);
 int	import_code(const char *, size_t);
 int	import_port_like(const char *, size_t);
 int	import_reply_like(const struct import_line *);
+/* Of a log's two direction marks, is mark 1 the server's?  all[i] counts
+ * the lines behind mark i, coded[i] those that look like replies. */
+int	import_server_is_mark1(const size_t all[2], const size_t coded[2]);
+/* A reader's end when its state owns nothing but itself. */
+void	import_free_priv(struct import *);
 int	import_cmd_like(const struct import_line *);
 void	import_set(char **, const char *, size_t);
 int	import_noise(struct import *, const struct import_noise *, size_t,

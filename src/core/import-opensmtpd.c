@@ -94,15 +94,7 @@ import_opensmtpd_begin(struct import *im, const char *text, size_t len)
 		all[in]++;
 		coded[in] += import_reply_like(&t);
 	}
-	D(im)->server_in = coded[1] * (all[0] + 1) > coded[0] * (all[1] + 1);
-}
-
-/* Free the state. */
-static void
-import_opensmtpd_end(struct import *im)
-{
-	free(im->priv);
-	im->priv = NULL;
+	D(im)->server_in = import_server_is_mark1(all, coded);
 }
 
 /* "smtp: ...: <<< " or "mta: ...: >>> ". */
@@ -122,5 +114,5 @@ const struct import_reader import_opensmtpd_reader = {
 	.detect = import_opensmtpd_detect,
 	.start = import_opensmtpd_begin,
 	.line = import_opensmtpd_line,
-	.end = import_opensmtpd_end,
+	.end = import_free_priv,
 };

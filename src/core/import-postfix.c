@@ -178,15 +178,7 @@ import_postfix_begin(struct import *im, const char *text, size_t len)
 		all[gt]++;
 		coded[gt] += import_reply_like(&t);
 	}
-	F(im)->server_gt = coded[1] * (all[0] + 1) > coded[0] * (all[1] + 1);
-}
-
-/* Free the state. */
-static void
-import_postfix_end(struct import *im)
-{
-	free(im->priv);
-	im->priv = NULL;
+	F(im)->server_gt = import_server_is_mark1(all, coded);
 }
 
 /* A postfix line with "> PEER: " or "< PEER: ". */
@@ -209,5 +201,5 @@ const struct import_reader import_postfix_reader = {
 	.detect = import_postfix_detect,
 	.start = import_postfix_begin,
 	.line = import_postfix_line,
-	.end = import_postfix_end,
+	.end = import_free_priv,
 };

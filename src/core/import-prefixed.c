@@ -125,14 +125,6 @@ import_prefixed_begin(struct import *im, const char *text, size_t len)
 	}
 }
 
-/* Free the state. */
-static void
-import_prefixed_end(struct import *im)
-{
-	free(im->priv);
-	im->priv = NULL;
-}
-
 /* A marked line with a reply code or an SMTP verb behind it. */
 static int
 import_prefixed_detect(const struct import_line *l)
@@ -153,5 +145,5 @@ const struct import_reader import_prefixed_reader = {
 	.detect = import_prefixed_detect,
 	.start = import_prefixed_begin,
 	.line = import_prefixed_line,
-	.end = import_prefixed_end,
+	.end = import_free_priv,
 };

@@ -26,22 +26,6 @@ struct import_smtplib {
 
 #define Y(im)	((struct import_smtplib *)(im)->priv)
 
-/* The value of a hex digit, or -1. */
-static int
-import_hex(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 /* One escape of a Python literal at p (after the backslash); returns the
  * bytes it used. */
 static size_t
@@ -53,10 +37,10 @@ import_py_escape(struct ss_buf *out, const char *p, size_t n)
 	if (n == 0) {
 		return 0;
 	}
-	if (p[0] == 'x' && n >= 3 && import_hex(p[1]) >= 0 &&
-	    import_hex(p[2]) >= 0) {
-		ss_buf_addc(out, (char)(import_hex(p[1]) * 16 +
-		    import_hex(p[2])));
+	if (p[0] == 'x' && n >= 3 && ss_hexval(p[1]) >= 0 &&
+	    ss_hexval(p[2]) >= 0) {
+		ss_buf_addc(out, (char)(ss_hexval(p[1]) * 16 +
+		    ss_hexval(p[2])));
 		return 3;
 	}
 	if ((c = memchr(from, p[0], sizeof(from) - 1)) != NULL) {

@@ -64,6 +64,19 @@ static const struct {
 _Static_assert(SS_NITEMS(kb_tables) == SS_KB_KIND_LAST,
     "kb_tables must hold every kind");
 
+static const struct ss_kb_provider kb_providers[] = {
+#define KB_PROVIDER(finding, code, enh, frag, provider, meaning, change, ref) \
+	{ finding, code, enh, frag, provider, meaning, change, ref },
+#include "kb/providers.def"
+#undef KB_PROVIDER
+};
+
+static const struct ss_kb_oauth_status kb_oauth_statuses[] = {
+#define KB_OAUTH_STATUS(status, meaning, change) { status, meaning, change },
+#include "kb/oauth.def"
+#undef KB_OAUTH_STATUS
+};
+
 /* What the first digit of a reply code says, RFC 5321 section 4.2.1. */
 static const char *const kb_reply_classes[] = {
 	NULL, NULL,
@@ -857,4 +870,91 @@ ss_kb_describe_params(const char *keyword, const char *params,
 			return;
 		}
 	}
+}
+
+/*
+ * Provider replies and OAuth statuses.
+ */
+
+/* Does text contain fragment, compared without regard to ASCII case? */
+static int
+kb_contains(const char *text, const char *fragment)
+{
+	size_t	n = strlen(fragment);
+
+	for (; *text != '\0'; text++) {
+		if (ss_strncasecmp(text, fragment, n) == 0) {
+			return (1);
+		}
+	}
+	return (0);
+}
+
+/* The first provider row the reply matches, or NULL. */
+const struct ss_kb_provider *
+ss_kb_provider_match(int code, const char *enhanced, const char *text)
+{
+	const struct ss_kb_provider	*p;
+	size_t				 i;
+
+	if (text == NULL) {
+		text = "";
+	}
+	for (i = 0; i < SS_NITEMS(kb_providers); i++) {
+		p = &kb_providers[i];
+		if ((p->code != 0 && p->code != code) ||
+		    (p->enhanced != NULL && (enhanced == NULL ||
+		    strcmp(p->enhanced, enhanced) != 0)) ||
+		    (p->fragment != NULL && !kb_contains(text, p->fragment))) {
+			continue;
+		}
+		return (p);
+	}
+	return (NULL);
+}
+
+/* Number of provider rows. */
+size_t
+ss_kb_provider_count(void)
+{
+	return (SS_NITEMS(kb_providers));
+}
+
+/* Provider row i, or NULL past the end. */
+const struct ss_kb_provider *
+ss_kb_provider_at(size_t i)
+{
+	return (i < SS_NITEMS(kb_providers) ? &kb_providers[i] : NULL);
+}
+
+/* What an OAuth error status means, or NULL. */
+const struct ss_kb_oauth_status *
+ss_kb_oauth_status(const char *status)
+{
+	size_t	i;
+
+	if (status == NULL) {
+		return (NULL);
+	}
+	for (i = 0; i < SS_NITEMS(kb_oauth_statuses); i++) {
+		if (ss_strcasecmp(kb_oauth_statuses[i].status, status) == 0) {
+			return (&kb_oauth_statuses[i]);
+		}
+	}
+	return (NULL);
+}
+
+/* Number of OAuth statuses known. */
+size_t
+ss_kb_oauth_status_count(void)
+{
+	return (SS_NITEMS(kb_oauth_statuses));
+}
+
+/* OAuth status i, or NULL past the end. */
+const struct ss_kb_oauth_status *
+ss_kb_oauth_status_at(size_t i)
+{
+	return (i < SS_NITEMS(kb_oauth_statuses) ? &kb_oauth_statuses[i] :
+	    NULL);
 }

@@ -590,6 +590,20 @@ ss_report_text_tls(struct ss_buf *out, const struct ss_transcript *t,
 		ss_buf_adds(out, "\n  cipher       ");
 		ss_report_esc(out, tls->cipher);
 		ss_buf_addc(out, '\n');
+		if (tls->group != NULL) {
+			ss_buf_adds(out, "  group        ");
+			ss_report_esc(out, tls->group);
+			ss_buf_addc(out, '\n');
+		}
+	}
+	if (tls->tickets > 0)
+		ss_buf_printf(out, "  tickets      %u session ticket%s after "
+		    "the handshake\n", tls->tickets, tls->tickets == 1 ? "" :
+		    "s");
+	if (tls->client_cert != NULL) {
+		ss_buf_adds(out, "  client cert  ");
+		ss_report_esc(out, tls->client_cert);
+		ss_buf_addc(out, '\n');
 	}
 	ss_buf_adds(out, "  SNI          ");
 	if (ss_report_sni(tls) != NULL)
@@ -1003,7 +1017,14 @@ ss_report_md_tls(struct ss_buf *out, const struct ss_transcript *t,
 	if (tls->established) {
 		ss_report_md_row(out, "version", tls->version);
 		ss_report_md_row(out, "cipher", tls->cipher);
+		if (tls->group != NULL)
+			ss_report_md_row(out, "group", tls->group);
 	}
+	if (tls->tickets > 0)
+		ss_buf_printf(out, "| session tickets | %u after the handshake "
+		    "|\n", tls->tickets);
+	if (tls->client_cert != NULL)
+		ss_report_md_row(out, "client certificate", tls->client_cert);
 	ss_report_md_row(out, "SNI", ss_report_sni(tls) != NULL ?
 	    ss_report_sni(tls) : "(none sent)");
 	ss_report_md_verify(out, tls);
@@ -1155,14 +1176,29 @@ ss_report_jstr(const char *s)
 	return ss_report_jbytes(s, strlen(s));
 }
 
-/* "tool" and "target". */
+static const char *report_curses_version;
+
+/* The program's terminal library, for "tool"; see report.h. */
+void
+ss_report_set_curses_version(const char *version)
+{
+	report_curses_version = version;
+}
+
+/* "tool" (with the libraries' versions) and "target". */
 static void
 ss_report_json_head(json_t *root, const struct ss_report_target *tg)
 {
 	struct ss_buf	 msg;
+	json_t		*libs;
 
-	json_object_set_new(root, "tool", json_pack("{s:s, s:s}", "name",
-	    "smtpscope", "version", SMTPSCOPE_VERSION));
+	libs = json_pack("{s:s, s:s}", "mbedtls", ss_tls_library_version(),
+	    "jansson", jansson_version_str());
+	if (report_curses_version != NULL)
+		json_object_set_new(libs, "ncurses",
+		    json_string(report_curses_version));
+	json_object_set_new(root, "tool", json_pack("{s:s, s:s, s:o}", "name",
+	    "smtpscope", "version", SMTPSCOPE_VERSION, "libraries", libs));
 	json_object_set_new(root, "target", json_pack("{s:o, s:i, s:o, s:o}",
 	    "host", ss_report_jstr(tg->host), "port", tg->port,
 	    "address", ss_report_jstr(tg->address),
@@ -1315,9 +1351,13 @@ ss_report_json_tls(const struct ss_transcript *t, const struct ss_dialog *d)
 
 	if (tls == NULL || !tls->started)
 		return json_null();
-	return json_pack("{s:o, s:o, s:o, s:b, s:o, s:b, s:b, s:o, s:o}",
+	return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:b, s:o, s:b, s:b, "
+	    "s:o, s:o}",
 	    "version", ss_report_jstr(tls->version),
 	    "ciphersuite", ss_report_jstr(tls->cipher),
+	    "group", ss_report_jstr(tls->group),
+	    "session_tickets", (int)tls->tickets,
+	    "client_certificate", ss_report_jstr(tls->client_cert),
 	    "sni", ss_report_jstr(ss_report_sni(tls)),
 	    "verified", ss_report_verified(tls),
 	    "verify_errors", ss_report_json_verify(tls),

@@ -95,6 +95,9 @@ struct ss_session {
 	char			*ca_file;
 	char			*ca_pem;
 	char			*keylog_file;
+	char			*cert_file;
+	char			*key_file;
+	char			*key_passphrase;	/* wiped on destroy */
 	char			*ehlo_name;
 	int			 timeout_ms;
 	char			*user;
@@ -128,6 +131,7 @@ struct ss_session {
 	char			*tls_load_err;
 	struct ss_tls		*tls;
 	int			 tls_want;	/* SS_TLS_WANT_* of the handshake */
+	unsigned		 tls_tickets;	/* session tickets noted */
 	int			 unverified;	/* verification failed, paused */
 
 	struct ss_buf		 out;		/* bytes not yet written */
@@ -329,9 +333,15 @@ ss_session_create(const struct ss_session_config *cfg, char **err)
 	s->ca_file = session_dup(cfg->tls.ca_file);
 	s->ca_pem = session_dup(cfg->tls.ca_pem);
 	s->keylog_file = session_dup(cfg->tls.keylog_file);
+	s->cert_file = session_dup(cfg->tls.cert_file);
+	s->key_file = session_dup(cfg->tls.key_file);
+	s->key_passphrase = session_dup(cfg->tls.key_passphrase);
 	s->tls_config.ca_file = s->ca_file;
 	s->tls_config.ca_pem = s->ca_pem;
 	s->tls_config.keylog_file = s->keylog_file;
+	s->tls_config.cert_file = s->cert_file;
+	s->tls_config.key_file = s->key_file;
+	s->tls_config.key_passphrase = s->key_passphrase;
 	s->ehlo_name = xstrdup(cfg->ehlo_name != NULL ?
 	    cfg->ehlo_name : "smtpscope.local");
 	s->timeout_ms = cfg->timeout_ms > 0 ?
@@ -374,6 +384,9 @@ ss_session_destroy(struct ss_session *s)
 	free(s->ca_file);
 	free(s->ca_pem);
 	free(s->keylog_file);
+	free(s->cert_file);
+	free(s->key_file);
+	ss_free_secret(s->key_passphrase);
 	free(s->ehlo_name);
 	free(s->user);
 	free(s->auth_mech);
@@ -638,6 +651,20 @@ session_connect_ready(struct ss_session *s)
 /* ------------------------------------------------------------------ */
 /* TLS.                                                                */
 
+/* The client certificate sent, or that the server asked in vain. */
+static void
+session_record_client_cert(struct ss_session *s)
+{
+	if (ss_tls_client_cert_sent(s->tls) != NULL) {
+		session_note(s, SS_DIR_TLS, SS_KIND_TLS_CLIENT_CERT, "sent %s",
+		    ss_tls_client_cert_sent(s->tls));
+	} else if (ss_tls_client_cert_requested(s->tls)) {
+		session_note(s, SS_DIR_TLS, SS_KIND_NOTE, "the server asked "
+		    "for a client certificate; none was sent (see --cert, "
+		    "--key)");
+	}
+}
+
 /* Record what the handshake established, certificate chain included. */
 static void
 session_record_tls(struct ss_session *s, uint32_t flags)
@@ -646,8 +673,10 @@ session_record_tls(struct ss_session *s, uint32_t flags)
 	const unsigned char	*der;
 	size_t			 i, len;
 
-	session_note(s, SS_DIR_TLS, SS_KIND_TLS_UP, "version=%s cipher=%s",
-	    ss_tls_version_str(s->tls), ss_tls_ciphersuite(s->tls));
+	session_note(s, SS_DIR_TLS, SS_KIND_TLS_UP, "version=%s cipher=%s%s%s",
+	    ss_tls_version_str(s->tls), ss_tls_ciphersuite(s->tls),
+	    ss_tls_group(s->tls) != NULL ? " group=" : "",
+	    ss_tls_group(s->tls) != NULL ? ss_tls_group(s->tls) : "");
 	ss_buf_init(&b64);
 	for (i = 0; i < ss_tls_peer_count(s->tls); i++) {
 		der = ss_tls_peer_der(s->tls, i, &len);
@@ -657,6 +686,7 @@ session_record_tls(struct ss_session *s, uint32_t flags)
 		    b64.len);
 	}
 	ss_buf_finish(&b64);
+	session_record_client_cert(s);
 	if (flags == 0) {
 		session_note(s, SS_DIR_TLS, SS_KIND_TLS_VERIFY,
 		    "verified: the certificate is trusted and names %s",
@@ -761,6 +791,44 @@ session_tls_up(struct ss_session *s)
 	}
 }
 
+/* A T record for each TLS 1.3 session ticket that arrived since the last
+ * look: the server's data, not the conversation's. */
+static void
+session_note_tickets(struct ss_session *s)
+{
+	while (s->tls != NULL && s->tls_tickets < ss_tls_tickets(s->tls)) {
+		s->tls_tickets++;
+		session_note(s, SS_DIR_TLS, SS_KIND_TLS_TICKET, "session ticket "
+		    "%u received (TLS 1.3 NewSessionTicket; smtpscope does "
+		    "not resume sessions, so it goes unused)", s->tls_tickets);
+	}
+}
+
+/* The handshake failed: in words, then the connection ends. */
+static void
+session_tls_failed(struct ss_session *s)
+{
+	const char	*why = ss_tls_error(s->tls) != NULL ?
+			    ss_tls_error(s->tls) : "unknown";
+
+	session_note(s, SS_DIR_TLS, SS_KIND_TLS_FAIL, "handshake failed: %s",
+	    why);
+	session_finish(s, SS_RESULT_TLS, 0, "the TLS handshake failed: %s",
+	    why);
+	session_close(s, "connection closed after the TLS failure");
+}
+
+/*
+ * A TLS 1.3 server refused the handshake after it ended on our side (a
+ * client certificate missing or rejected): its alert met the first read.
+ * That is a failed handshake, not a dropped connection.
+ */
+static void
+session_tls_refused(struct ss_session *s)
+{
+	session_tls_failed(s);
+}
+
 /* Drive the handshake one step. */
 static void
 session_handshake(struct ss_session *s)
@@ -776,11 +844,7 @@ session_handshake(struct ss_session *s)
 		session_tls_up(s);
 		return;
 	}
-	session_note(s, SS_DIR_TLS, SS_KIND_TLS_FAIL, "handshake failed: %s",
-	    ss_tls_error(s->tls) != NULL ? ss_tls_error(s->tls) : "unknown");
-	session_finish(s, SS_RESULT_TLS, 0, "the TLS handshake failed: %s",
-	    ss_tls_error(s->tls) != NULL ? ss_tls_error(s->tls) : "unknown");
-	session_close(s, "connection closed after the TLS failure");
+	session_tls_failed(s);
 }
 
 /* The loader thread: the TLS configuration with its trust anchors. */
@@ -815,6 +879,13 @@ session_tls_client_wait(struct ss_session *s)
 	}
 }
 
+/* A version bound by name, SS_TLS_ANY meaning the library's own bound. */
+static const char *
+session_tls_bound(enum ss_tls_version v, enum ss_tls_version library)
+{
+	return ss_tls_version_names[v == SS_TLS_ANY ? library : v];
+}
+
 /* Begin TLS on the connected socket (STARTTLS accepted, or port 465). */
 static void
 session_start_tls(struct ss_session *s)
@@ -835,8 +906,13 @@ session_start_tls(struct ss_session *s)
 		session_close(s, "connection closed: TLS unavailable");
 		return;
 	}
+	/* The versions offered go on record: what a refusal means (an old
+	 * server, or one without TLS 1.3) depends on them. */
 	session_note(s, SS_DIR_TLS, SS_KIND_TLS_START,
-	    "handshake started sni=%s%s", literal ? "none" : s->servername,
+	    "handshake started sni=%s versions=%s-%s%s",
+	    literal ? "none" : s->servername,
+	    session_tls_bound(s->tls_config.min_version, SS_TLS_1_2),
+	    session_tls_bound(s->tls_config.max_version, SS_TLS_1_3),
 	    s->implicit_tls ? " implicit" : "");
 	s->tls = ss_tls_connect(s->tls_client, s->fd, s->servername, &err);
 	if (s->tls == NULL) {
@@ -845,6 +921,7 @@ session_start_tls(struct ss_session *s)
 		session_close(s, "connection closed: TLS could not start");
 		return;
 	}
+	s->tls_tickets = 0;
 	session_set_state(s, SS_STATE_HANDSHAKE);
 	session_arm(s);
 	session_handshake(s);
@@ -863,6 +940,7 @@ session_flush(struct ss_session *s)
 		if (s->tls != NULL) {
 			n = ss_tls_write(s->tls, s->out.data + s->out_done,
 			    s->out.len - s->out_done);
+			session_note_tickets(s);
 			if (n == SS_TLS_WANT_READ || n == SS_TLS_WANT_WRITE) {
 				return 0;
 			}
@@ -894,6 +972,20 @@ session_dropped(struct ss_session *s, const char *why)
 		session_finish(s, SS_RESULT_DROPPED, 0, "%s", why);
 	}
 }
+
+/* A write failed: a TLS 1.3 server that refused the handshake after it
+ * ended on our side (its alert read back by the TLS layer), or a dropped
+ * connection. */
+static void
+session_send_failed(struct ss_session *s)
+{
+	if (s->tls != NULL && ss_tls_failed_after_handshake(s->tls)) {
+		session_tls_refused(s);
+		return;
+	}
+	session_dropped(s, "the connection broke while sending");
+}
+
 
 /*
  * Send one line.  The transcript gets the line as sent, or, when it holds a
@@ -933,7 +1025,7 @@ session_send_line(struct ss_session *s, const char *line, size_t len,
 	    shown.len);
 	ss_buf_finish(&shown);
 	if (session_flush(s) == -1) {
-		session_dropped(s, "the connection broke while sending");
+		session_send_failed(s);
 	}
 }
 
@@ -1083,7 +1175,7 @@ session_send_body(struct ss_session *s)
 	    body.len);
 	ss_buf_finish(&body);
 	if (session_flush(s) == -1) {
-		session_dropped(s, "the connection broke while sending");
+		session_send_failed(s);
 		return;
 	}
 	session_expect_reply(s);
@@ -1192,7 +1284,13 @@ session_read(struct ss_session *s)
 	do {
 		if (s->tls != NULL) {
 			n = ss_tls_read(s->tls, buf, sizeof(buf));
+			session_note_tickets(s);
 			if (n == SS_TLS_WANT_READ || n == SS_TLS_WANT_WRITE) {
+				return;
+			}
+			if (n == SS_TLS_ERROR &&
+			    ss_tls_failed_after_handshake(s->tls)) {
+				session_tls_refused(s);
 				return;
 			}
 			if (n == SS_TLS_ERROR) {
@@ -1276,7 +1374,9 @@ session_warn(struct ss_session *s, enum ss_step step, const char *mech)
 		session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "warning: the server "
 		    "has not sent its greeting yet; sending anyway");
 	}
-	if (step == SS_STEP_STARTTLS && ss_dialog_in_tls(s->dialog)) {
+	/* Both send STARTTLS: inside TLS the probe proves nothing. */
+	if ((step == SS_STEP_STARTTLS || step == SS_STEP_PROBE_INJECT) &&
+	    ss_dialog_in_tls(s->dialog)) {
 		session_note(s, SS_DIR_INFO, SS_KIND_NOTE, "warning: already "
 		    "inside TLS; sending STARTTLS again anyway");
 	} else if (kw != NULL && caps == NULL) {
@@ -1721,8 +1821,7 @@ ss_session_process(struct ss_session *s, short revents)
 			break;
 		default:
 			if ((revents & POLLOUT) && session_flush(s) == -1) {
-				session_dropped(s, "the connection broke "
-				    "while sending");
+				session_send_failed(s);
 				break;
 			}
 			if ((revents & (POLLIN | POLLHUP | POLLERR)) ||

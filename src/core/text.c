@@ -428,19 +428,6 @@ ss_text_needs_escape(const void *p, size_t len)
 	return found;
 }
 
-/* Value of a hex digit, -1 if c is none. */
-static int
-ss_text_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Append a code point as UTF-8. */
 static void
 ss_text_put_utf8(struct ss_buf *b, uint32_t cp)
@@ -478,7 +465,7 @@ ss_text_unescape_cp(struct ss_buf *b, const char *s, size_t len)
 	if (len < 3 || s[0] != '{')
 		return 0;
 	for (i = 1; i < len && s[i] != '}'; i++) {
-		if (i > 6 || (d = ss_text_hexval(s[i])) < 0)
+		if (i > 6 || (d = ss_hexval(s[i])) < 0)
 			return 0;
 		cp = (cp << 4) | (uint32_t)d;
 	}
@@ -504,8 +491,8 @@ ss_text_unescape_one(struct ss_buf *b, const char *s, size_t len)
 			return 1;
 		}
 	}
-	if (s[0] == 'x' && len >= 3 && (hi = ss_text_hexval(s[1])) >= 0 &&
-	    (lo = ss_text_hexval(s[2])) >= 0) {
+	if (s[0] == 'x' && len >= 3 && (hi = ss_hexval(s[1])) >= 0 &&
+	    (lo = ss_hexval(s[2])) >= 0) {
 		ss_buf_addc(b, (char)(hi << 4 | lo));
 		return 3;
 	}

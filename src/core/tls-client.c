@@ -34,6 +34,7 @@ tls_load_pem_bundle(mbedtls_x509_crt *chain, const char *path)
 	char		 chunk[16384];
 	const char	*p, *e, *q;
 	ssize_t		 n;
+	size_t		 run;
 	int		 fd, bad = 0;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -52,11 +53,14 @@ tls_load_pem_bundle(mbedtls_x509_crt *chain, const char *path)
 			bad++;
 			break;
 		}
+		/* The lines without their ends, a run at a time. */
 		ss_buf_reset(&b64);
-		for (q = p; q < e; q++) {
-			if (*q != '\n' && *q != '\r' && *q != ' ' && *q != '\t') {
-				ss_buf_addc(&b64, *q);
+		for (q = p; q < e; q += run + 1) {
+			run = strcspn(q, "\n\r \t");
+			if (run > (size_t)(e - q)) {
+				run = (size_t)(e - q);
 			}
+			ss_buf_add(&b64, q, run);
 		}
 		ss_buf_reset(&der);
 		if (ss_base64_decode(&der, b64.data, b64.len) == -1 ||
@@ -125,6 +129,120 @@ tls_client_anchors(struct ss_tls_client *c,
 	return (0);
 }
 
+/* A private key in words that say what to do about it. */
+static void
+tls_key_error(int ret, const char *path, char **err)
+{
+	char	lib[128];
+
+	if (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
+		xasprintf(err, "the key %s is encrypted: a passphrase is "
+		    "needed", path);
+	} else if (ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH) {
+		xasprintf(err, "wrong passphrase for the key %s", path);
+	} else if (ret == MBEDTLS_ERR_PK_FILE_IO_ERROR) {
+		xasprintf(err, "cannot read the key %s", path);
+	} else {
+		mbedtls_strerror(ret, lib, sizeof(lib));
+		xasprintf(err, "cannot use the key %s: %s", path, lib);
+	}
+}
+
+/* Parse a PEM or DER key file with a passphrase or none. */
+static int
+tls_key_parse(mbedtls_pk_context *pk, struct tls_rng *rng, const char *path,
+    const char *passphrase)
+{
+	return (mbedtls_pk_parse_keyfile(pk, path, passphrase,
+	    mbedtls_ctr_drbg_random, &rng->drbg));
+}
+
+/* Does the key file open with this passphrase (NULL: none)?  See tls.h. */
+int
+ss_tls_key_check(const char *path, const char *passphrase, char **err)
+{
+	mbedtls_pk_context	pk;
+	struct tls_rng		rng;
+	int			ret;
+
+	if (tls_library_init(err) == -1 ||
+	    tls_rng_init(&rng, "smtpscope key check", err) == -1) {
+		return (-1);
+	}
+	mbedtls_pk_init(&pk);
+	ret = tls_key_parse(&pk, &rng, path, passphrase);
+	mbedtls_pk_free(&pk);
+	tls_rng_free(&rng);
+	if (ret == 0) {
+		return (0);
+	}
+	tls_key_error(ret, path, err);
+	return (ret == MBEDTLS_ERR_PK_PASSWORD_REQUIRED ||
+	    ret == MBEDTLS_ERR_PK_PASSWORD_MISMATCH ? 1 : -1);
+}
+
+/* "subject=CN=relay.example sha256=AB:CD:..." for the transcript. */
+static void
+tls_client_describe_own(struct ss_tls_client *c)
+{
+	struct ss_cert_info	ci;
+
+	if (ss_tls_cert_describe(c->own_cert.raw.p, c->own_cert.raw.len,
+	    &ci) == 0) {
+		xasprintf(&c->own_desc, "subject=%s sha256=%s", ci.subject,
+		    ci.sha256);
+	} else {
+		c->own_desc = xstrdup("subject=(unreadable)");
+	}
+}
+
+/* The client's own certificate and key (--cert, --key), for servers that
+ * ask for one; the key must match the certificate. */
+static int
+tls_client_own_cert(struct ss_tls_client *c,
+    const struct ss_tls_client_config *cfg, char **err)
+{
+	char	lib[128];
+	int	ret;
+
+	if (cfg->cert_file == NULL && cfg->key_file == NULL) {
+		return (0);
+	}
+	if (cfg->cert_file == NULL || cfg->key_file == NULL) {
+		xasprintf(err, "a client certificate needs both --cert and "
+		    "--key");
+		return (-1);
+	}
+	ret = mbedtls_x509_crt_parse_file(&c->own_cert, cfg->cert_file);
+	if (ret != 0 || c->own_cert.raw.p == NULL) {
+		mbedtls_strerror(ret, lib, sizeof(lib));
+		xasprintf(err, "cannot load the client certificate %s: %s",
+		    cfg->cert_file, ret > 0 ? "some certificates do not parse" :
+		    lib);
+		return (-1);
+	}
+	ret = tls_key_parse(&c->own_key, &c->rng, cfg->key_file,
+	    cfg->key_passphrase);
+	if (ret != 0) {
+		tls_key_error(ret, cfg->key_file, err);
+		return (-1);
+	}
+	if (mbedtls_pk_check_pair(&c->own_cert.pk, &c->own_key,
+	    mbedtls_ctr_drbg_random, &c->rng.drbg) != 0) {
+		xasprintf(err, "the key %s does not belong to the certificate "
+		    "%s", cfg->key_file, cfg->cert_file);
+		return (-1);
+	}
+	if (mbedtls_ssl_conf_own_cert(&c->conf, &c->own_cert,
+	    &c->own_key) != 0) {
+		xasprintf(err, "cannot use the client certificate %s",
+		    cfg->cert_file);
+		return (-1);
+	}
+	tls_client_describe_own(c);
+	return (0);
+}
+
 /* The version bounds, verification mode and anchors of a client. */
 static int
 tls_client_conf(struct ss_tls_client *c,
@@ -162,6 +280,9 @@ tls_client_conf(struct ss_tls_client *c,
 		return (-1);
 	}
 	mbedtls_ssl_conf_ca_chain(&c->conf, &c->anchors, NULL);
+	if (tls_client_own_cert(c, cfg, err) == -1) {
+		return (-1);
+	}
 	if (cfg->keylog_file != NULL &&
 	    tls_keylog_open(c, cfg->keylog_file, err) == -1) {
 		return (-1);
@@ -182,6 +303,8 @@ ss_tls_client_create(const struct ss_tls_client_config *cfg, char **err)
 	c->keylog_fd = -1;
 	mbedtls_ssl_config_init(&c->conf);
 	mbedtls_x509_crt_init(&c->anchors);
+	mbedtls_x509_crt_init(&c->own_cert);
+	mbedtls_pk_init(&c->own_key);
 	if (tls_rng_init(&c->rng, "smtpscope client", err) == -1 ||
 	    tls_client_conf(c, cfg, err) == -1) {
 		ss_tls_client_destroy(c);
@@ -202,6 +325,9 @@ ss_tls_client_destroy(struct ss_tls_client *c)
 	}
 	mbedtls_ssl_config_free(&c->conf);
 	mbedtls_x509_crt_free(&c->anchors);
+	mbedtls_x509_crt_free(&c->own_cert);
+	mbedtls_pk_free(&c->own_key);
+	free(c->own_desc);
 	tls_rng_free(&c->rng);
 	free(c);
 }
@@ -243,6 +369,7 @@ ss_tls_connect(struct ss_tls_client *c, int fd, const char *name, char **err)
 	if (c->keylog_fd != -1) {
 		mbedtls_ssl_set_export_keys_cb(&t->ssl, tls_keylog_cb, c);
 	}
+	t->own_desc = c->own_desc;
 	return (t);
 }
 

@@ -50,6 +50,8 @@ _Static_assert(SS_NITEMS(tls_min_versions) == SS_TLS_VERSION_LAST &&
  * received alerts to it. */
 static _Thread_local struct ss_tls *tls_current;
 
+static void	tls_check_late_failure(struct ss_tls *, int *);
+
 /* ------------------------------------------------------------------ */
 /* Errors in words.                                                    */
 
@@ -231,13 +233,67 @@ tls_explain_plaintext(struct ss_tls *t)
 	return (1);
 }
 
+/* The alerts a server sends a client whose certificate (or its lack of
+ * one) it will not take: RFC 8446 section 6.2; a TLS 1.2 server that
+ * wants one and gets none says handshake_failure (RFC 5246 7.4.6). */
+static const struct {
+	unsigned char	 code;
+	int		 sent;	/* a certificate was sent */
+	const char	*words;
+} tls_client_cert_alerts[] = {
+	{ 116, 0, "the server requires a client certificate (alert "
+	  "certificate_required; see --cert and --key)" },
+	{ 40, 0, "the server requires a client certificate (alert "
+	  "handshake_failure after it asked for one and none was sent; see "
+	  "--cert and --key)" },
+	{ 116, 1, "the server did not accept the client certificate "
+	  "(alert certificate_required)" },
+	{ 42, 1, "the server rejected the client certificate (alert "
+	  "bad_certificate)" },
+	{ 43, 1, "the server rejected the client certificate (alert "
+	  "unsupported_certificate)" },
+	{ 45, 1, "the server rejected the client certificate: it has "
+	  "expired (alert certificate_expired)" },
+	{ 46, 1, "the server rejected the client certificate (alert "
+	  "certificate_unknown)" },
+	{ 48, 1, "the server does not trust the client certificate's "
+	  "issuer (alert unknown_ca)" },
+	{ 49, 1, "the server refused the client certificate (alert "
+	  "access_denied)" },
+};
+
+/* An alert about the client's certificate, in words; 0 if it is not.
+ * certificate_required means it whether or not a request was seen. */
+static int
+tls_explain_client_cert(struct ss_tls *t, int code)
+{
+	size_t	i;
+	int	sent = t->own_desc != NULL && t->cert_requested;
+
+	if (t->is_server || (!t->cert_requested && code != 116)) {
+		return (0);
+	}
+	for (i = 0; i < SS_NITEMS(tls_client_cert_alerts); i++) {
+		if (tls_client_cert_alerts[i].code == code &&
+		    tls_client_cert_alerts[i].sent == sent) {
+			ss_strlcpy(t->error, tls_client_cert_alerts[i].words,
+			    sizeof(t->error));
+			return (1);
+		}
+	}
+	return (0);
+}
+
 /* Name a received fatal alert. */
 static void
 tls_explain_alert(struct ss_tls *t)
 {
 	size_t	i;
-	int	code = t->alert;
+	int	code = t->alert >= 0 ? t->alert : t->sniff.plain_alert;
 
+	if (code >= 0 && tls_explain_client_cert(t, code)) {
+		return;
+	}
 	if (code < 0) {
 		snprintf(t->error, sizeof(t->error), "%s sent a fatal alert",
 		    tls_peer_noun(t));
@@ -374,10 +430,47 @@ tls_library_init(char **err)
 }
 
 /*
- * mbedTLS's debug output, read for one fact it keeps to itself: the
- * description of a fatal alert received ("got an alert message, type:
- * [2:116]"), kept in the running connection for tls_explain_alert.  Alerts
- * sent encrypted, as in TLS 1.3 after the ServerHello, are seen only here.
+ * Debug lines (level 2) that tell whether the server asked for a client
+ * certificate: mbedTLS enters its certificate writer in both TLS 1.2 and
+ * 1.3 only then, and otherwise says it skips it (TLS 1.2 says both, skip
+ * last).  The CertificateRequest of TLS 1.3 is encrypted, so this is the
+ * one way to know.
+ */
+static const struct {
+	const char	*line;
+	int		 requested;
+} tls_cert_request_lines[] = {
+	{ "=> write certificate\n", 1 },
+	{ "<= skip write certificate\n", 0 },
+	{ "skip write certificate\n", 0 },
+};
+
+/* A client-certificate debug line: note what it says. */
+static int
+tls_debug_cert_request(struct ss_tls *t, const char *str)
+{
+	const char	*p;
+	size_t		 i;
+
+	/* mbedTLS puts the context's address first: "0x55...: text". */
+	if ((p = strstr(str, ": ")) != NULL) {
+		str = p + 2;
+	}
+	for (i = 0; i < SS_NITEMS(tls_cert_request_lines); i++) {
+		if (strcmp(str, tls_cert_request_lines[i].line) == 0) {
+			t->cert_requested = tls_cert_request_lines[i].requested;
+			return (1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * mbedTLS's debug output, read for facts it keeps to itself: whether a
+ * client certificate was asked for (above), and the description of a
+ * fatal alert received ("got an alert message, type: [2:116]"), kept in
+ * the running connection for tls_explain_alert.  Alerts sent encrypted, as
+ * in TLS 1.3 after the ServerHello, are seen only here.
  */
 void
 tls_debug(void *ctx, int level, const char *file, int line, const char *str)
@@ -388,7 +481,9 @@ tls_debug(void *ctx, int level, const char *file, int line, const char *str)
 	unsigned long		 alert_level, desc;
 
 	(void)ctx, (void)level, (void)file, (void)line;
-	if (tls_current == NULL || (p = strstr(str, mark)) == NULL) {
+	if (tls_current == NULL || (!tls_current->is_server &&
+	    tls_debug_cert_request(tls_current, str)) ||
+	    (p = strstr(str, mark)) == NULL) {
 		return;
 	}
 	p += sizeof(mark) - 1;
@@ -443,6 +538,9 @@ tls_recv(void *ctx, unsigned char *buf, size_t len)
 		}
 		memcpy(t->first + t->firstlen, buf, keep);
 		t->firstlen += keep;
+		if (!t->is_server) {
+			tls_sniff_feed(&t->sniff, buf, (size_t)n);
+		}
 		/* Fail at once on a first byte that cannot start a record,
 		 * rather than wait for a header that may never complete. */
 		if (!t->done && !tls_is_record_type(t->first[0])) {
@@ -503,6 +601,7 @@ tls_new(const mbedtls_ssl_config *conf, int fd, int is_server, char **err)
 	t->fd = fd;
 	t->is_server = is_server;
 	t->alert = -1;
+	t->sniff.plain_alert = -1;
 	mbedtls_ssl_init(&t->ssl);
 	ret = mbedtls_ssl_setup(&t->ssl, conf);
 	if (ret != 0) {
@@ -617,6 +716,41 @@ tls_record_verify(struct ss_tls *t)
 	t->flags = flags;
 }
 
+/*
+ * A client whose peer reset the connection while it wrote.  A server that
+ * refuses the handshake sends a fatal alert and closes with our next
+ * flight unread, so the kernel answers that flight with a reset; the
+ * alert, sent before, may still wait in the receive queue.  The helpers
+ * below read it, so the failure is the server's reason, not "reset".
+ */
+static int
+tls_peer_gone(const struct ss_tls *t, int ret)
+{
+	return (!t->is_server && (ret == MBEDTLS_ERR_NET_CONN_RESET ||
+	    ret == MBEDTLS_ERR_NET_SEND_FAILED));
+}
+
+/* During the handshake the server's alert is in the clear (TLS 1.2, or
+ * TLS 1.3 before its keys): the sniffer sees it in the raw bytes.  1 when
+ * a fatal alert was there. */
+static int
+tls_handshake_last_words(struct ss_tls *t)
+{
+	unsigned char	buf[4096];
+	ssize_t		n;
+	int		rounds = 16;
+
+	while (rounds-- > 0 && t->sniff.plain_alert < 0 &&
+	    (n = recv(t->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		tls_sniff_feed(&t->sniff, buf, (size_t)n);
+	}
+	if (t->sniff.plain_alert < 0) {
+		return (0);
+	}
+	t->alert = t->sniff.plain_alert;
+	return (1);
+}
+
 /* A TLS 1.3 NewSessionTicket is neither data nor an error: count it and
  * call again (bounded: each call consumes a message). */
 #define TLS_CALL(t, ret, call) do {					\
@@ -643,10 +777,27 @@ ss_tls_handshake(struct ss_tls *t)
 		return (0);
 	}
 	TLS_CALL(t, ret, mbedtls_ssl_handshake(&t->ssl));
+	if (tls_peer_gone(t, ret) && tls_handshake_last_words(t)) {
+		ret = MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+	}
+	/* A TLS 1.2 server that wants a certificate and gets none says so
+	 * with handshake_failure (RFC 5246 7.4.6); mbedTLS leaves that to
+	 * us.  (In TLS 1.3 it sends certificate_required itself.) */
+	if (t->is_server && ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE &&
+	    mbedtls_ssl_get_version_number(&t->ssl) ==
+	    MBEDTLS_SSL_VERSION_TLS1_2) {
+		(void)mbedtls_ssl_send_alert_message(&t->ssl,
+		    MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+		    MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+	}
 	ret = tls_result(t, ret);
 	if (ret == 0) {
 		t->done = 1;
 		tls_record_suite(t);
+		if (t->sniff.group != 0) {
+			tls_group_name(t->sniff.group, t->group,
+			    sizeof(t->group));
+		}
 		tls_record_verify(t);
 	}
 	return (ret);
@@ -659,6 +810,10 @@ ss_tls_read(struct ss_tls *t, void *buf, size_t len)
 	int	ret;
 
 	TLS_CALL(t, ret, mbedtls_ssl_read(&t->ssl, buf, len));
+	if (ret > 0) {
+		t->data_seen = 1;
+	}
+	tls_check_late_failure(t, &ret);
 	if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
 		return (0);
 	}
@@ -669,6 +824,46 @@ ss_tls_read(struct ss_tls *t, void *buf, size_t len)
 	return (tls_result(t, ret));
 }
 
+/*
+ * Did the server refuse the handshake after it ended on our side?  A fatal
+ * alert before any data says so.  So does an unreadable first record or
+ * a reset when the server had asked for a certificate: a server that
+ * seals its alert with its handshake keys (mbedTLS does) is unreadable to
+ * a client already on the application keys, and one that closes at once
+ * resets the connection.  *ret becomes the alert's error then.
+ */
+static void
+tls_check_late_failure(struct ss_tls *t, int *ret)
+{
+	if (t->is_server || !t->done || t->data_seen) {
+		return;
+	}
+	if (*ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+		t->late_failure = 1;
+	} else if (t->cert_requested && (*ret == MBEDTLS_ERR_SSL_INVALID_MAC ||
+	    *ret == MBEDTLS_ERR_NET_CONN_RESET)) {
+		t->late_failure = 1;
+		t->alert = 116;		/* certificate_required, in effect */
+		*ret = MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE;
+	}
+}
+
+/* After the handshake (TLS 1.3) the alert is encrypted: let the library
+ * read it.  *ret becomes the alert's error when one was there. */
+static void
+tls_late_last_words(struct ss_tls *t, int *ret)
+{
+	unsigned char	buf[512];
+	int		got;
+
+	TLS_CALL(t, got, mbedtls_ssl_read(&t->ssl, buf, sizeof(buf)));
+	ss_wipe(buf, sizeof(buf));
+	tls_check_late_failure(t, &got);
+	if (t->late_failure) {
+		*ret = got;
+	}
+}
+
 /* Write bytes; one record at most per call, so large writes are partial. */
 ssize_t
 ss_tls_write(struct ss_tls *t, const void *buf, size_t len)
@@ -676,6 +871,9 @@ ss_tls_write(struct ss_tls *t, const void *buf, size_t len)
 	int	ret;
 
 	TLS_CALL(t, ret, mbedtls_ssl_write(&t->ssl, buf, len));
+	if (tls_peer_gone(t, ret) && t->done && !t->data_seen) {
+		tls_late_last_words(t, &ret);
+	}
 	return (tls_result(t, ret));
 }
 
@@ -728,6 +926,41 @@ const char *
 ss_tls_ciphersuite(const struct ss_tls *t)
 {
 	return (t->done ? t->suite : NULL);
+}
+
+/* The key exchange group, "x25519"; NULL when not known. */
+const char *
+ss_tls_group(const struct ss_tls *t)
+{
+	return (t->done && t->group[0] != '\0' ? t->group : NULL);
+}
+
+/* The client certificate sent, in words; see tls.h. */
+const char *
+ss_tls_client_cert_sent(const struct ss_tls *t)
+{
+	return (t->cert_requested ? t->own_desc : NULL);
+}
+
+/* Did the server send a CertificateRequest? */
+int
+ss_tls_client_cert_requested(const struct ss_tls *t)
+{
+	return (t->cert_requested);
+}
+
+/* A fatal alert on the first read after a finished handshake; tls.h. */
+int
+ss_tls_failed_after_handshake(const struct ss_tls *t)
+{
+	return (t->late_failure);
+}
+
+/* NewSessionTicket messages received after the handshake so far. */
+unsigned int
+ss_tls_tickets(const struct ss_tls *t)
+{
+	return (t->tickets);
 }
 
 /* The verification result; see tls.h. */

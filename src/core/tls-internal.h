@@ -18,6 +18,7 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
 #include <psa/crypto.h>
 
@@ -31,6 +32,26 @@
 extern const mbedtls_ssl_protocol_version tls_min_versions[];
 extern const mbedtls_ssl_protocol_version tls_max_versions[];
 
+/* The watch kept on the server's plaintext handshake (tls-sniff.c). */
+struct tls_sniff {
+	int		stopped;	/* encrypted from here on */
+	int		tls13;		/* the ServerHello chose TLS 1.3 */
+	unsigned char	rec_hdr[5];
+	size_t		rec_hdrlen;
+	size_t		rec_left;	/* body bytes of the current record */
+	unsigned char	rec_type;
+	unsigned char	alert[2];
+	size_t		alertlen;
+	unsigned char	hs_hdr[4];
+	size_t		hs_hdrlen;
+	size_t		hs_left;	/* body bytes of the current message */
+	unsigned char	hs_type;
+	unsigned char	body[512];	/* first bytes of a kept message */
+	size_t		bodylen;
+	uint16_t	group;		/* IANA number; 0: none seen */
+	int		plain_alert;	/* fatal alert in the clear, or -1 */
+};
+
 /* A random generator seeded from the system, one per configuration. */
 struct tls_rng {
 	mbedtls_entropy_context		entropy;
@@ -42,6 +63,10 @@ struct ss_tls_client {
 	mbedtls_ssl_config	conf;
 	mbedtls_x509_crt	anchors;
 	int			keylog_fd;	/* -1: no key log */
+	mbedtls_x509_crt	own_cert;	/* --cert: chain, leaf first */
+	mbedtls_pk_context	own_key;	/* --key */
+	char			*own_desc;	/* "subject=... sha256=...",
+						   NULL: no certificate */
 };
 
 struct ss_tls_server {
@@ -51,6 +76,7 @@ struct ss_tls_server {
 	mbedtls_pk_context	leaf_key;
 	mbedtls_x509_crt	chain;		/* leaf first, then the CA */
 	char			*ca_pem;
+	mbedtls_ssl_ticket_context tickets;	/* TLS 1.3 session tickets */
 };
 
 struct ss_tls {
@@ -67,6 +93,14 @@ struct ss_tls {
 	int			alert;		/* last fatal alert received,
 						   -1: none */
 	unsigned int		tickets;	/* NewSessionTickets seen */
+	struct tls_sniff	sniff;		/* client side only */
+	const char		*own_desc;	/* the client's certificate, in
+						   words (borrowed), or NULL */
+	int			cert_requested;	/* the server asked for one */
+	int			data_seen;	/* application data arrived */
+	int			late_failure;	/* see
+						   ss_tls_failed_after_handshake */
+	char			group[24];	/* "x25519"; "" unknown */
 	unsigned char		first[TLS_FIRST_MAX];
 	size_t			firstlen;
 	char			error[TLS_ERROR_MAX];
@@ -80,6 +114,10 @@ int	tls_rng_init(struct tls_rng *, const char *, char **);
 void	tls_rng_free(struct tls_rng *);
 struct ss_tls *tls_new(const mbedtls_ssl_config *, int, int, char **);
 int	tls_parse_ip(const char *, unsigned char[16], size_t *);
+
+/* tls-sniff.c */
+void	tls_sniff_feed(struct tls_sniff *, const unsigned char *, size_t);
+void	tls_group_name(uint16_t, char *, size_t);
 
 /* tls-keylog.c */
 int	tls_keylog_open(struct ss_tls_client *, const char *, char **);

@@ -300,7 +300,57 @@ tls_server_certs(struct ss_tls_server *s,
 	return (0);
 }
 
-/* Server configuration: versions, our chain, and no client certificates. */
+/* Any client certificate will do: the demo has no client CA, and the
+ * point is whether one was sent. */
+static int
+tls_server_accept_any(void *arg, mbedtls_x509_crt *crt, int depth,
+    uint32_t *flags)
+{
+	(void)arg, (void)crt, (void)depth;
+	*flags = 0;
+	return (0);
+}
+
+/* Client certificates: not asked for, or required (and any accepted). */
+static int
+tls_server_client_auth(struct ss_tls_server *s,
+    const struct ss_tls_server_config *cfg)
+{
+	if (!cfg->require_client_cert) {
+		mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_NONE);
+		return (0);
+	}
+	mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_verify(&s->conf, tls_server_accept_any, NULL);
+	/* The chain to check against: the demo's own CA, which names no
+	 * client; the callback above accepts whatever comes. */
+	mbedtls_ssl_conf_ca_chain(&s->conf, s->chain.next != NULL ?
+	    s->chain.next : &s->chain, NULL);
+	return (0);
+}
+
+/* TLS 1.3 session tickets, sealed with a key of this server's: two per
+ * handshake, as OpenSSL servers send, so clients meet them after the
+ * handshake as they do in the wild. */
+static int
+tls_server_tickets(struct ss_tls_server *s)
+{
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+	if (mbedtls_ssl_ticket_setup(&s->tickets, mbedtls_ctr_drbg_random,
+	    &s->rng.drbg, MBEDTLS_CIPHER_AES_256_GCM, 24 * 60 * 60) != 0) {
+		return (-1);
+	}
+	mbedtls_ssl_conf_session_tickets_cb(&s->conf, mbedtls_ssl_ticket_write,
+	    mbedtls_ssl_ticket_parse, &s->tickets);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+	mbedtls_ssl_conf_new_session_tickets(&s->conf, 2);
+#endif
+#endif
+	return (0);
+}
+
+/* Server configuration: versions, our chain, client certificates and
+ * session tickets. */
 static int
 tls_server_conf(struct ss_tls_server *s,
     const struct ss_tls_server_config *cfg, char **err)
@@ -318,7 +368,12 @@ tls_server_conf(struct ss_tls_server *s,
 	mbedtls_ssl_conf_rng(&s->conf, mbedtls_ctr_drbg_random,
 	    &s->rng.drbg);
 	mbedtls_ssl_conf_dbg(&s->conf, tls_debug, NULL);
-	mbedtls_ssl_conf_authmode(&s->conf, MBEDTLS_SSL_VERIFY_NONE);
+	if (tls_server_client_auth(s, cfg) != 0 ||
+	    tls_server_tickets(s) != 0) {
+		xasprintf(err, "cannot set up client certificates or session "
+		    "tickets for the demo server");
+		return (-1);
+	}
 	if (mbedtls_ssl_conf_own_cert(&s->conf, &s->chain,
 	    &s->leaf_key) != 0) {
 		xasprintf(err, "cannot use the demo certificate");
@@ -338,6 +393,7 @@ ss_tls_server_create(const struct ss_tls_server_config *cfg, char **err)
 	}
 	s = xcalloc(1, sizeof(*s));
 	mbedtls_ssl_config_init(&s->conf);
+	mbedtls_ssl_ticket_init(&s->tickets);
 	mbedtls_pk_init(&s->ca_key);
 	mbedtls_pk_init(&s->leaf_key);
 	mbedtls_x509_crt_init(&s->chain);
@@ -358,6 +414,7 @@ ss_tls_server_destroy(struct ss_tls_server *s)
 		return;
 	}
 	mbedtls_ssl_config_free(&s->conf);
+	mbedtls_ssl_ticket_free(&s->tickets);
 	mbedtls_x509_crt_free(&s->chain);
 	mbedtls_pk_free(&s->leaf_key);
 	mbedtls_pk_free(&s->ca_key);

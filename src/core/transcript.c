@@ -35,6 +35,8 @@ const char *const ss_kind_names[SS_KIND_LAST] = {
 	"tls-verify",
 	"tls-fail",
 	"tls-close",
+	"tls-ticket",
+	"tls-client-cert",
 	"resolve",
 	"connect",
 	"step",

@@ -95,22 +95,6 @@ tui_theme_role_from_name(const char *name)
 	return -1;
 }
 
-/* Parse a hex digit, or -1. */
-static int
-theme_hex(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 /* A colour word: name, 0-255 or #rrggbb.  Returns 0 or -1. */
 static int
 theme_color(const char *s, int *out)
@@ -132,7 +116,7 @@ theme_color(const char *s, int *out)
 	}
 	if (s[0] == '#' && strlen(s) == 7) {
 		for (i = 1; i < 7; i++) {
-			if ((h = theme_hex(s[i])) < 0) {
+			if ((h = ss_hexval(s[i])) < 0) {
 				return -1;
 			}
 			v = (v << 4) | h;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The AUTH flow as a user types it: a, Enter for the preselected
-# mechanism, the user name, the password with echo off.  The server says
+# mechanism, Enter for the offered user name, the password with echo off.  The server says
 # 235 and the password is never shown once typed: not on screen, not in
 # the scrollback, not in any byte written to the terminal, not even as
 # base64.
@@ -21,8 +21,8 @@ tui_wait_region capabilities '^ *AUTH.* added'
 tui_keys a
 tui_wait_for_re '[Mm]echanism'
 tui_keys Enter
-tui_wait_for_re '[Uu]ser'
-tui_type "$USER_NAME"
+# The demo's user name is offered, as its footer names it.
+tui_wait_for_re "AUTH user name: $USER_NAME"
 tui_keys Enter
 tui_wait_for_re '[Pp]assword'
 # The demo prints its own password at start (a teacher types it from

@@ -22,21 +22,6 @@ tui_screen | head -n 1 | grep -q 'cert verified' ||
 tui_keys e
 tui_wait_region capabilities '^ *AUTH.* added'
 tui_expect_region capabilities '^ *STARTTLS +yes +removed'
-tui_keys a
-tui_wait_for_re '[Mm]echanism'
-tui_keys Enter
-tui_wait_for_re '[Uu]ser'
-tui_type "$E2E_USER"
-tui_keys Enter
-tui_wait_for_re '[Pp]assword'
-tui_type "$E2E_PASSWORD"
-tui_expect_not "$E2E_PASSWORD"
-tui_keys Enter
-tui_wait_region wire 'S: 235 '
-for secret in "$E2E_PASSWORD" \
-    "$(printf '%s' "$E2E_PASSWORD" | base64 -w0)" \
-    "$(printf '\0%s\0%s' "$E2E_USER" "$E2E_PASSWORD" | base64 -w0)"; do
-	tui_expect_nowhere "$secret"
-done
+tui_auth_plain "$E2E_USER" "$E2E_PASSWORD"
 tui_expect_safe_tty
 tui_quit

@@ -397,3 +397,29 @@ tui_expect_nowhere()
 	! grep -qaF -- "$1" "$TUI_RAW" ||
 	    tui_fail "\"$1\" was written to the terminal"
 }
+
+# The AUTH PLAIN flow as a user types it, from the key a to the 235: the
+# preselected mechanism, the user name (typed over any offered one), the
+# password with echo off; then neither the password nor PLAIN's base64
+# forms of it are anywhere.
+tui_auth_plain()
+{
+	local user=$1 password=$2 secret
+	tui_keys a
+	tui_wait_for_re '[Mm]echanism'
+	tui_keys Enter
+	tui_wait_for_re '[Uu]ser'
+	tui_keys C-u
+	tui_type "$user"
+	tui_keys Enter
+	tui_wait_for_re '[Pp]assword'
+	tui_type "$password"
+	tui_expect_not "$password"
+	tui_keys Enter
+	tui_wait_region wire 'S: 235 '
+	for secret in "$password" \
+	    "$(printf '%s' "$password" | base64 -w0)" \
+	    "$(printf '\0%s\0%s' "$user" "$password" | base64 -w0)"; do
+		tui_expect_nowhere "$secret"
+	done
+}

@@ -209,6 +209,9 @@ static const struct script scripts[] = {
 	    { ACT_TLS_FAIL, NULL, NULL, 0 } } },
 	{ "old-tls", { BANNER, EHLO, STARTTLS,
 	    { ACT_TLS_OLD, NULL, "TLSv1.2", 0 }, EHLO, QUIT } },
+	/* The handshake without a certificate is tests/e2e/client-cert.sh's:
+	 * here, the plaintext part up to the 220. */
+	{ "client-cert", { BANNER, EHLO, STARTTLS } },
 	{ "injection-vulnerable", { BANNER, EHLO,
 	    { ACT_SEND, "STARTTLS\r\nNOOP", "220 2.0.0", 0 }, TLS_OK,
 	    { ACT_READ, NULL, "250 2.0.0 OK", 0 }, QUIT } },

@@ -20,6 +20,7 @@
 #include "smtpscope/demo.h"
 #include "smtpscope/dialog.h"
 #include "smtpscope/findings.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/session.h"
 #include "smtpscope/util.h"
 
@@ -745,7 +746,8 @@ test_auth_none_and_oauth(void **state)
 	ss_findings_free(f);
 	f = judge(oauth, SS_NITEMS(oauth), NULL);
 	assert_null(ss_findings_find(f, "auth-not-offered"));
-	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_WORKS);
+	/* Offered, but no OAuth2 login tried: not tested. */
+	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_UNKNOWN);
 	assert_int_equal(verdict(f, "starttls-password"), SS_VERDICT_WORKS);
 	ss_findings_free(f);
 }
@@ -764,6 +766,292 @@ test_auth_rejected(void **state)
 	f = judge(steps, SS_NITEMS(steps), NULL);
 	assert_int_equal(verdict(f, "starttls-password"), SS_VERDICT_FAILS);
 	ss_findings_free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Providers' refusals and OAuth 2.0 (issue 10).                       */
+
+/* The provider findings, to check that exactly one of them fired. */
+static const char *const provider_ids[] = {
+	"auth-basic-disabled", "auth-smtp-auth-disabled",
+	"auth-password-or-policy", "auth-app-password-required",
+	"auth-web-login-required", "auth-required-for-mail",
+	"auth-oauth-token-rejected",
+};
+
+/* The story's password login answered with reply (event 13): which
+ * provider finding fires, with the AUTH and its reply as evidence, and
+ * the password set-up fails whatever the code. */
+static void
+check_story_refusal(const char *reply, const char *want)
+{
+	struct step		 steps[SS_NITEMS(story)];
+	struct ss_findings	*f;
+	size_t			 i;
+
+	memcpy(steps, story, sizeof(story));
+	steps[13].text = reply;
+	f = judge(steps, SS_NITEMS(steps), NULL);
+	for (i = 0; i < SS_NITEMS(provider_ids); i++) {
+		if (want != NULL && strcmp(provider_ids[i], want) == 0) {
+			assert_finding(f, want, EV(12, 13));
+			assert_int_equal(ss_findings_find(f, want)->severity,
+			    SS_SEV_ERROR);
+		} else if (ss_findings_find(f, provider_ids[i]) != NULL) {
+			fail_msg("%s fired for \"%s\"", provider_ids[i], reply);
+		}
+	}
+	assert_int_equal(verdict(f, "starttls-password"), SS_VERDICT_FAILS);
+	ss_findings_free(f);
+}
+
+/* Microsoft 365's and Gmail's refusals, each recognised by its codes and
+ * words (multi-line replies included); a plain 535 is none of them. */
+static void
+test_provider_refusals(void **state)
+{
+	(void)state;
+	check_story_refusal("535 5.7.139 Authentication unsuccessful, basic "
+	    "authentication is disabled. [AM0PR02CA0001.eurprd02.prod]\r\n",
+	    "auth-basic-disabled");
+	check_story_refusal("535 5.7.139 Authentication unsuccessful, "
+	    "SmtpClientAuthentication is disabled for the Tenant. Visit "
+	    "https://aka.ms/smtp_auth_disabled for more information.\r\n",
+	    "auth-smtp-auth-disabled");
+	check_story_refusal("535 5.7.139 Authentication unsuccessful, user is "
+	    "locked by your organization's security defaults policy.\r\n",
+	    "auth-basic-disabled");
+	check_story_refusal("535 5.7.139 Authentication unsuccessful, the "
+	    "request did not meet the criteria to be authenticated.\r\n",
+	    "auth-basic-disabled");
+	check_story_refusal("535 5.7.3 Authentication unsuccessful "
+	    "[BN6PR11CA0001.namprd11.prod.outlook.com]\r\n",
+	    "auth-password-or-policy");
+	check_story_refusal("534-5.7.9 Application-specific password required. "
+	    "Learn more at\r\n534 5.7.9  https://support.google.com/mail/"
+	    "?p=InvalidSecondFactor d2sm1.5 - gsmtp\r\n",
+	    "auth-app-password-required");
+	check_story_refusal("535-5.7.8 Username and Password not accepted. "
+	    "For more information, go to\r\n535 5.7.8  https://support.google"
+	    ".com/mail/?p=BadCredentials a1sm2.12 - gsmtp\r\n",
+	    "auth-app-password-required");
+	check_story_refusal("534-5.7.14 <https://accounts.google.com/signin/"
+	    "continue?sarp=1>\r\n534-5.7.14 Please log in via your web browser "
+	    "and then try again.\r\n534 5.7.14  Learn more at https://support."
+	    "google.com/mail/answer/78754 x1sm3 - gsmtp\r\n",
+	    "auth-web-login-required");
+	/* The same words with other codes, and a plain refusal: nothing. */
+	check_story_refusal("535 5.7.8 Authentication credentials invalid\r\n",
+	    NULL);
+	check_story_refusal("535 5.7.0 basic authentication is disabled\r\n",
+	    NULL);
+	check_story_refusal("534 5.7.9 Authentication mechanism is too "
+	    "weak\r\n", NULL);
+}
+
+/* Microsoft 365's 530 5.7.57 to MAIL: log in first. */
+static void
+test_provider_mail_needs_auth(void **state)
+{
+	static const struct step steps[] = {
+		CONNECT("587"),
+		S("220 mx ESMTP\r\n"),
+		EHLO,
+		S("250-mx\r\n250 STARTTLS\r\n"),
+		C("STARTTLS\r\n"),
+		S("220 go ahead\r\n"),
+		TLS_START,
+		TLS_UP,
+		TLS_OK,
+		EHLO_TLS,
+		ST("250-mx\r\n250 AUTH LOGIN XOAUTH2\r\n"),
+		CT("MAIL FROM:<a@example.org>\r\n"),		/* 11 */
+		ST("530 5.7.57 Client not authenticated to send mail. "
+		   "[DB8PR04CA0001.eurprd04.prod.outlook.com]\r\n"),
+	};
+	struct ss_findings	*f = judge(steps, SS_NITEMS(steps), NULL);
+
+	(void)state;
+	assert_finding(f, "auth-required-for-mail", EV(11, 12));
+	assert_null(ss_findings_find(f, "mail-requires-tls"));
+	ss_findings_free(f);
+}
+
+/* A session up to EHLO inside TLS with these OAuth mechanisms, then the
+ * given steps (the test's own AUTH exchange). */
+#define OAUTH_PREFIX(mechs)						\
+	CONNECT("587"),							\
+	S("220 mx ESMTP\r\n"),						\
+	EHLO,								\
+	S("250-mx\r\n250 STARTTLS\r\n"),				\
+	C("STARTTLS\r\n"),						\
+	S("220 go ahead\r\n"),						\
+	TLS_START,							\
+	TLS_UP,								\
+	TLS_OK,								\
+	EHLO_TLS,							\
+	ST("250-mx\r\n250 AUTH PLAIN " mechs "\r\n")		/* 10 */
+
+#define REDACTED_TLS(t) \
+	{ SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS | SS_EVF_REDACTED, t, 0 }
+
+/* OAUTHBEARER and XOAUTH2: a token accepted makes the set-up work; one
+ * refused with the error JSON makes it fail, and the finding decodes the
+ * status; offered and not tried is "not tested". */
+static void
+test_oauth_verdicts(void **state)
+{
+	static const struct step good[] = {
+		OAUTH_PREFIX("OAUTHBEARER"),
+		REDACTED_TLS("AUTH OAUTHBEARER <redacted, 180 bytes>\r\n"),
+		ST("235 2.7.0 Logged in.\r\n"),
+	};
+	/* {"status":"invalid_token","schemes":"bearer"} */
+	static const struct step bad[] = {
+		OAUTH_PREFIX("OAUTHBEARER XOAUTH2"),
+		REDACTED_TLS("AUTH OAUTHBEARER <redacted, 180 bytes>\r\n"),
+		ST("334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIiwic2NoZW1lcyI6ImJlYXJl"
+		   "ciJ9\r\n"),					/* 12 */
+		CT("AQ==\r\n"),					/* 13 */
+		ST("535 5.7.8 Authentication failed.\r\n"),	/* 14 */
+	};
+	/* XOAUTH2 refused with Google's {"status":"401",...}, then its
+	 * BadCredentials words. */
+	static const struct step google[] = {
+		OAUTH_PREFIX("XOAUTH2"),
+		REDACTED_TLS("AUTH XOAUTH2 <redacted, 180 bytes>\r\n"),
+		ST("334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUi"
+		   "OiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==\r\n"),
+		CT("\r\n"),
+		ST("535-5.7.8 Username and Password not accepted. Learn more "
+		   "at\r\n535 5.7.8  https://support.google.com/mail/?p="
+		   "BadCredentials - gsmtp\r\n"),
+	};
+	static const struct step untried[] = {
+		OAUTH_PREFIX("XOAUTH2"),
+		REDACTED_TLS("AUTH PLAIN <redacted, 24 bytes>\r\n"),
+		ST("235 2.7.0 ok\r\n"),
+	};
+	static const struct step none[] = {
+		OAUTH_PREFIX("LOGIN"),
+	};
+	struct ss_findings	*f;
+
+	(void)state;
+	f = judge(good, SS_NITEMS(good), NULL);
+	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_WORKS);
+	assert_null(ss_findings_find(f, "auth-oauth-token-rejected"));
+	ss_findings_free(f);
+
+	f = judge(bad, SS_NITEMS(bad), NULL);
+	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_FAILS);
+	assert_finding(f, "auth-oauth-token-rejected", EV(11, 12, 13, 14));
+	assert_non_null(strstr(ss_findings_find(f,
+	    "auth-oauth-token-rejected")->message, "invalid_token"));
+	assert_non_null(strstr(ss_findings_setup(f, 4)->reason,
+	    "invalid_token"));
+	/* A replay stopped at the error challenge: nothing refused yet. */
+	ss_findings_free(f);
+	f = judge_prefix(bad, SS_NITEMS(bad), 13, NULL);
+	assert_null(ss_findings_find(f, "auth-oauth-token-rejected"));
+	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_UNKNOWN);
+	ss_findings_free(f);
+
+	f = judge(google, SS_NITEMS(google), NULL);
+	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_FAILS);
+	assert_finding(f, "auth-oauth-token-rejected", EV(11, 12, 13, 14));
+	assert_non_null(strstr(ss_findings_find(f,
+	    "auth-oauth-token-rejected")->message, "\"401\""));
+	/* Gmail's words are a password finding only for a password login. */
+	assert_null(ss_findings_find(f, "auth-app-password-required"));
+	assert_int_equal(verdict(f, "starttls-password"), SS_VERDICT_WORKS);
+	ss_findings_free(f);
+
+	f = judge(untried, SS_NITEMS(untried), NULL);
+	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_UNKNOWN);
+	assert_int_equal(verdict(f, "starttls-password"), SS_VERDICT_WORKS);
+	ss_findings_free(f);
+
+	f = judge(none, SS_NITEMS(none), NULL);
+	assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_FAILS);
+	ss_findings_free(f);
+}
+
+/* A 334 that is not an error JSON (garbage, not base64, no status) is no
+ * status to explain, and the refusal is still found; server text in the
+ * status is escaped. */
+static void
+test_oauth_hostile_error(void **state)
+{
+	static const char *const challenges[] = {
+		"334 not base64 at all!!\r\n",
+		"334 W10=\r\n",					/* [] */
+		"334 eyJzdGF0dXMiOjQwMX0=\r\n",			/* status 401 */
+		/* {"status":"\u001b[2Jx"} */
+		"334 eyJzdGF0dXMiOiJcdTAwMWJbMkp4In0=\r\n",
+	};
+	struct step		 steps[] = {
+		OAUTH_PREFIX("XOAUTH2"),
+		REDACTED_TLS("AUTH XOAUTH2 <redacted, 180 bytes>\r\n"),
+		ST("334 x\r\n"),
+		CT("\r\n"),
+		ST("535 5.7.8 no\r\n"),
+	};
+	struct ss_findings	*f;
+	const char		*msg;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < SS_NITEMS(challenges); i++) {
+		steps[12].text = challenges[i];
+		f = judge(steps, SS_NITEMS(steps), NULL);
+		assert_int_equal(verdict(f, "oauth2"), SS_VERDICT_FAILS);
+		msg = ss_findings_find(f, "auth-oauth-token-rejected")->message;
+		assert_null(strchr(msg, '\033'));
+		if (i < 3) {
+			assert_null(strstr(msg, "error status"));
+		} else {
+			assert_non_null(strstr(msg, "\\e[2Jx"));
+		}
+		ss_findings_free(f);
+	}
+}
+
+/* Every provider row names a finding of the rule table, with codes of a
+ * refusal and words to say; the lookup honours code, enhanced code and
+ * fragment, case-insensitively, and takes the first match. */
+static void
+test_provider_table(void **state)
+{
+	const struct ss_kb_provider	*p;
+	size_t				 i;
+
+	(void)state;
+	assert_true(ss_kb_provider_count() >= 8);
+	for (i = 0; i < ss_kb_provider_count(); i++) {
+		p = ss_kb_provider_at(i);
+		assert_non_null(ss_findings_rule(p->finding));
+		assert_true(p->code == 0 || (p->code >= 400 && p->code < 600));
+		assert_true(strlen(p->meaning) > 20 && strlen(p->change) > 20);
+		assert_non_null(p->provider);
+	}
+	assert_null(ss_kb_provider_at(i));
+	p = ss_kb_provider_match(535, "5.7.139", "Authentication unsuccessful, "
+	    "BASIC AUTHENTICATION IS DISABLED.");
+	assert_string_equal(p->finding, "auth-basic-disabled");
+	assert_string_equal(p->provider, "Microsoft 365");
+	assert_null(ss_kb_provider_match(535, NULL, "basic authentication is "
+	    "disabled"));
+	assert_null(ss_kb_provider_match(550, "5.7.139", ""));
+	assert_null(ss_kb_provider_match(535, "5.7.8", NULL));
+	assert_string_equal(ss_kb_oauth_status("INVALID_TOKEN")->status,
+	    "invalid_token");
+	assert_null(ss_kb_oauth_status("nonsense"));
+	assert_true(ss_kb_oauth_status_count() >= 3);
+	for (i = 0; i < ss_kb_oauth_status_count(); i++) {
+		assert_non_null(ss_kb_oauth_status_at(i)->meaning);
+	}
+	assert_null(ss_kb_oauth_status_at(i));
 }
 
 /* MAIL refused before TLS; RCPT greylisted. */
@@ -1236,6 +1524,11 @@ main(void)
 		cmocka_unit_test(test_auth_mechanisms),
 		cmocka_unit_test(test_auth_none_and_oauth),
 		cmocka_unit_test(test_auth_rejected),
+		cmocka_unit_test(test_provider_refusals),
+		cmocka_unit_test(test_provider_mail_needs_auth),
+		cmocka_unit_test(test_oauth_verdicts),
+		cmocka_unit_test(test_oauth_hostile_error),
+		cmocka_unit_test(test_provider_table),
 		cmocka_unit_test(test_mail_tls_and_greylist),
 		cmocka_unit_test(test_message_needs),
 		cmocka_unit_test(test_two_connections),

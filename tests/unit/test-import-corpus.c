@@ -31,6 +31,8 @@
 #include "smtpscope/transcript.h"
 #include "smtpscope/util.h"
 
+#include "transcript-holds.h"
+
 /* The corpus directory. */
 static const char *
 corpus_dir(void)
@@ -68,28 +70,6 @@ read_all(const char *path, struct ss_buf *out)
 		ss_buf_add(out, chunk, n);
 	}
 	fclose(f);
-}
-
-/* Does any event or metadata value hold this text? */
-static int
-anywhere(const struct ss_transcript *t, const char *needle)
-{
-	const struct ss_event	*e;
-	const char		*k, *v;
-	size_t			 i;
-
-	for (i = 0; (e = ss_transcript_get(t, i)) != NULL; i++) {
-		if (memmem(e->data, e->len, needle, strlen(needle)) != NULL) {
-			return 1;
-		}
-	}
-	for (i = 0; i < ss_transcript_meta_count(t); i++) {
-		ss_transcript_meta_at(t, i, &k, &v);
-		if (strstr(v, needle) != NULL) {
-			return 1;
-		}
-	}
-	return 0;
 }
 
 /* The words of a set, sorted and space-joined, for comparison. */

@@ -27,6 +27,8 @@
 #include "smtpscope/transcript.h"
 #include "smtpscope/util.h"
 
+#include "transcript-holds.h"
+
 /* The sample directory. */
 static const char *
 data_dir(void)
@@ -97,28 +99,6 @@ find_kind(const struct ss_transcript *t, enum ss_dir dir, enum ss_kind kind)
 		}
 	}
 	return NULL;
-}
-
-/* Does any event or metadata value hold this text? */
-static int
-anywhere(const struct ss_transcript *t, const char *needle)
-{
-	const struct ss_event	*e;
-	const char		*k, *v;
-	size_t			 i;
-
-	for (i = 0; (e = ss_transcript_get(t, i)) != NULL; i++) {
-		if (memmem(e->data, e->len, needle, strlen(needle)) != NULL) {
-			return 1;
-		}
-	}
-	for (i = 0; i < ss_transcript_meta_count(t); i++) {
-		ss_transcript_meta_at(t, i, &k, &v);
-		if (strstr(v, needle) != NULL) {
-			return 1;
-		}
-	}
-	return 0;
 }
 
 /* A capability is present with these parameters. */

@@ -278,9 +278,9 @@ static void
 test_cert_describe(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    ips_both, SS_TLS_ANY };
+					    ips_both, SS_TLS_ANY, 0 };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, NULL, NULL, NULL };
 	struct ss_cert_info		 ci;
 	struct pair			 p;
 	const unsigned char		*der;
@@ -325,9 +325,9 @@ static void
 test_cert_describe_kinds(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_SELF_SIGNED,
-					    "localhost", NULL, SS_TLS_ANY };
+					    "localhost", NULL, SS_TLS_ANY, 0 };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, NULL, NULL, NULL };
 	struct ss_cert_info		 ci;
 	struct pair			 p;
 	const unsigned char		*der;
@@ -409,9 +409,9 @@ static void
 test_data_both_ways(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, 0 };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, NULL, NULL, NULL };
 	struct pair			 p;
 	enum { BIG = 100000 };
 	unsigned char			*out, *in;
@@ -506,9 +506,9 @@ static void
 test_keylog(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_1_2 };
+					    NULL, SS_TLS_1_2, 0 };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, NULL, NULL, NULL };
 	struct pair			 p;
 	struct stat			 st;
 	char				 dir[] = "/tmp/test-tls-XXXXXX";
@@ -552,9 +552,9 @@ static void
 test_versions(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_1_2 };
+					    NULL, SS_TLS_1_2, 0 };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_3,
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, NULL, NULL, NULL };
 	struct pair			 p;
 
 	(void)state;
@@ -630,9 +630,9 @@ static void
 test_plaintext_peer(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, 0 };
 	struct ss_tls_client_config	 ccfg = { NULL, NULL, 0, SS_TLS_1_2,
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, NULL, NULL, NULL };
 	struct ss_tls_server		*srv;
 	struct ss_tls_client		*cli;
 	struct ss_tls			*t;
@@ -673,9 +673,9 @@ static void
 test_config_errors(void **state)
 {
 	struct ss_tls_client_config	 ccfg = { "/nonexistent/ca.pem", NULL,
-					    0, SS_TLS_1_2, NULL, SS_TLS_ANY };
+					    0, SS_TLS_1_2, NULL, SS_TLS_ANY, NULL, NULL, NULL };
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    NULL, SS_TLS_ANY };
+					    NULL, SS_TLS_ANY, 0 };
 	static const char *const	 bad_ips[] = { "not-an-ip", NULL };
 	char				*err = NULL;
 
@@ -708,7 +708,7 @@ static void
 test_server_create_fast(void **state)
 {
 	struct ss_tls_server_config	 scfg = { SS_CERT_GOOD, "localhost",
-					    ips_both, SS_TLS_ANY };
+					    ips_both, SS_TLS_ANY, 0 };
 	struct ss_tls_server		*srv;
 	char				*err = NULL;
 	uint64_t			 t0, t1;
