@@ -8,7 +8,12 @@
  * STARTTLS, EHLO, AUTH, a message, QUIT), each on its own and all of them
  * one after the other in one transcript (more connections than a
  * checkpoint spans), saved to a file and loaded back; and every paste
- * under tests/data/import (SMTPSCOPE_IMPORT_DATA), imported.
+ * under tests/data/import (SMTPSCOPE_IMPORT_DATA), imported; and every
+ * lesson under doc/lessons (SMTPSCOPE_LESSONS), as the explorer replays
+ * them.  The reference at each prefix is judged from scratch: a copy of
+ * the prefix alone, its dialog built anew, so neither the cache nor the
+ * views of a full dialog are trusted.  The certificate rules are among
+ * those compared (several profiles present a bad certificate).
  */
 
 #include <dirent.h>
@@ -93,6 +98,54 @@ dialog_in_order(const struct ss_dialog *d, const char *name)
 	}
 }
 
+/* A new transcript of the first n events of t and its metadata. */
+static struct ss_transcript *
+prefix_copy(const struct ss_transcript *t, size_t n)
+{
+	struct ss_transcript	*c = ss_transcript_create();
+	const struct ss_event	*e;
+	const char		*k, *v;
+	size_t			 i;
+
+	for (i = 0; i < ss_transcript_meta_count(t); i++) {
+		ss_transcript_meta_at(t, i, &k, &v);
+		ss_transcript_set_meta(c, k, v);
+	}
+	for (i = 0; i < n; i++) {
+		e = ss_transcript_get(t, i);
+		ss_transcript_append(c, e->t_us, e->dir, e->kind, e->flags,
+		    e->data, e->len);
+	}
+	return c;
+}
+
+/* The findings of the first n events judged from scratch: the prefix
+ * alone, with a dialog of its own. */
+static struct ss_findings *
+findings_scratch(const struct ss_transcript *t, size_t n)
+{
+	struct ss_transcript	*c = prefix_copy(t, n);
+	struct ss_findings	*f = ss_findings_run(c, NULL, NULL);
+
+	ss_transcript_destroy(c);
+	return f;
+}
+
+/* Did any prefix find a certificate rule? */
+static size_t certificate_findings;
+
+static void
+count_certificate_findings(const struct ss_findings *f)
+{
+	size_t	i;
+
+	for (i = 0; i < ss_findings_count(f); i++) {
+		if (strncmp(ss_findings_at(f, i)->id, "cert-", 5) == 0) {
+			certificate_findings++;
+		}
+	}
+}
+
 /* The incremental findings of prefix n, compared with scratch[n]. */
 static void
 compare_at(struct ss_findings_cache *fc, const struct ss_transcript *t,
@@ -114,7 +167,7 @@ static void
 compare_live(const struct ss_transcript *t, struct ss_findings **scratch,
     const char *name)
 {
-	struct ss_transcript		*live = ss_transcript_create();
+	struct ss_transcript		*live = prefix_copy(t, 0);
 	struct ss_dialog		*d = ss_dialog_create();
 	struct ss_findings_cache	*fc = ss_findings_cache_create(NULL);
 	const struct ss_event		*e;
@@ -127,11 +180,7 @@ compare_live(const struct ss_transcript *t, struct ss_findings **scratch,
 		    e->data, e->len);
 		ss_dialog_feed(d, ss_transcript_get(live, i));
 		f = ss_findings_cache_run(fc, live, d, NULL);
-		/* Imports carry metadata the copy lacks: compare only
-		 * sessions without it. */
-		if (ss_transcript_meta(t, "imported") == NULL) {
-			findings_same(scratch[i + 1], f, name, i + 1, "live");
-		}
+		findings_same(scratch[i + 1], f, name, i + 1, "live");
 		ss_findings_free(f);
 	}
 	ss_findings_cache_destroy(fc);
@@ -145,7 +194,7 @@ static void
 compare_session(const struct ss_transcript *t, const char *name)
 {
 	struct ss_findings_cache	*fc = ss_findings_cache_create(NULL);
-	struct ss_findings		**scratch;
+	struct ss_findings		**scratch, *f;
 	struct ss_dialog		*full, *view;
 	size_t				 n = ss_transcript_count(t), i, k;
 	uint32_t			 seed = 12345;
@@ -155,8 +204,14 @@ compare_session(const struct ss_transcript *t, const char *name)
 	scratch = calloc(n + 1, sizeof(*scratch));
 	assert_non_null(scratch);
 	for (i = 0; i <= n; i++) {
+		scratch[i] = findings_scratch(t, i);
+		count_certificate_findings(scratch[i]);
+		/* What the explorer's full judgement gives (views of the
+		 * full dialog) is the same. */
 		view = ss_dialog_view(full, t, i);
-		scratch[i] = ss_findings_run(t, view, NULL);
+		f = ss_findings_run(t, view, NULL);
+		findings_same(scratch[i], f, name, i, "views");
+		ss_findings_free(f);
 		ss_dialog_destroy(view);
 	}
 	for (i = 0; i <= n; i++) {
@@ -277,6 +332,7 @@ test_demo_profiles(void **state)
 		ss_transcript_destroy(t);
 	}
 	assert_true(ss_demo_profile_count() > 16);	/* past a checkpoint */
+	assert_true(certificate_findings > 0);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
@@ -294,7 +350,7 @@ test_demo_profiles(void **state)
 	ss_transcript_destroy(all);
 }
 
-/* Import every paste in a directory and compare it. */
+/* Load every session or paste in a directory and compare it. */
 static size_t
 compare_imports(const char *dir)
 {
@@ -343,12 +399,28 @@ test_imports(void **state)
 	assert_true(compare_imports(corpus) >= 5);
 }
 
+/* Every lesson a teacher replays. */
+static void
+test_lessons(void **state)
+{
+	const char	*dir = getenv("SMTPSCOPE_LESSONS");
+	size_t		 before = certificate_findings;
+
+	(void)state;
+	if (dir == NULL) {
+		skip();
+	}
+	assert_true(compare_imports(dir) >= 4);
+	assert_true(certificate_findings > before);	/* expired-cert */
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_profiles),
 		cmocka_unit_test(test_imports),
+		cmocka_unit_test(test_lessons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
