@@ -13,8 +13,9 @@
  *   - checkpoints: the fold of connections [0, 16 j) for each j reached;
  *   - the fold of the closed connections of the latest prefix asked for.
  * A step inside one connection re-judges only that open connection (its
- * certificate decoded once, kept in the cache); a step onto the next
- * connection folds one more; a step back across a connection, or a jump,
+ * certificate decoded once and kept; so is the last certificate of a
+ * closed one, since a server presents the same one each time); a step
+ * onto the next connection folds one more; a step back across a connection, or a jump,
  * starts from the checkpoint below and folds at most 15.
  */
 
@@ -41,7 +42,7 @@ struct ss_findings_cache {
 	size_t				 nckpts, capckpts;
 	struct ss_findings		*closed;	/* conns < nclosed */
 	size_t				 nclosed;
-	struct cert_memo		 leaf;		/* the open one's */
+	struct cert_memo		 leaf;		/* the last decoded */
 };
 
 /* A cache for one transcript, judged with these options. */
@@ -53,7 +54,7 @@ ss_findings_cache_create(const struct ss_findings_options *opt)
 	if (opt != NULL) {
 		fc->opt = *opt;
 	}
-	fc->leaf.ev = NONE;
+	fc->leaf.e = NULL;
 	return fc;
 }
 
@@ -78,7 +79,7 @@ cache_clear(struct ss_findings_cache *fc)
 	fc->closed = NULL;
 	fc->nstarts = fc->capstarts = 0;
 	fc->nckpts = fc->capckpts = fc->nclosed = fc->scanned = 0;
-	fc->leaf.ev = NONE;
+	fc->leaf.e = NULL;
 	fc->t = NULL;
 }
 
@@ -157,7 +158,7 @@ cache_part(struct ss_findings_cache *fc, const struct ss_dialog *d, size_t i)
 	if (fc->parts[i] == NULL) {
 		at = ss_dialog_view(d, fc->t, end);
 		fc->parts[i] = findings_judge_connection(fc->t, at, &fc->opt,
-		    fc->starts[i], end, 0, NULL);
+		    fc->starts[i], end, 0, &fc->leaf);
 		ss_dialog_destroy(at);
 	}
 	return fc->parts[i];

@@ -26,10 +26,12 @@
 
 #define NONE	((size_t)-1)	/* no such event */
 
-/* The leaf certificate of a connection, decoded once (in a cache, once
- * for all the steps that judge that connection again). */
+/* The last leaf certificate decoded, kept so that the same certificate
+ * is decoded once: for every step that judges a connection again, and for
+ * every later connection to a server presenting the same one.  The event
+ * is borrowed from the transcript (events never move). */
 struct cert_memo {
-	size_t			 ev;	/* its event, NONE before any */
+	const struct ss_event	*e;	/* its base64 DER, NULL before any */
 	int			 rc;	/* ss_tls_cert_describe's */
 	struct ss_cert_info	 ci;
 };

@@ -380,14 +380,14 @@ findings_dialog_at(const struct ss_transcript *t, const struct ss_dialog *full,
 static void
 findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
     const struct ss_dialog *d, const struct ss_findings_options *opt,
-    size_t start, size_t end, int last)
+    size_t start, size_t end, int last, struct cert_memo *leaf)
 {
 	struct ss_findings	*part;
 
 	if (start >= end) {
 		return;
 	}
-	part = findings_judge_connection(t, d, opt, start, end, last, NULL);
+	part = findings_judge_connection(t, d, opt, start, end, last, leaf);
 	findings_merge(fs, part);
 	ss_findings_free(part);
 }
@@ -403,7 +403,10 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 	struct ss_findings	*fs = findings_new();
 	struct ss_dialog	*own = NULL, *at;
 	const struct ss_event	*e;
+	struct cert_memo	 leaf;	/* one decoding per certificate */
 	size_t			 i, n, start = 0;
+
+	leaf.e = NULL;
 
 	if (opt == NULL) {
 		opt = &none;
@@ -419,12 +422,12 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 		e = ss_transcript_get(t, i);
 		if (e->kind == SS_KIND_CONNECT && i > start) {
 			at = findings_dialog_at(t, d, i);
-			findings_connection(fs, t, at, opt, start, i, 0);
+			findings_connection(fs, t, at, opt, start, i, 0, &leaf);
 			ss_dialog_destroy(at);
 			start = i;
 		}
 	}
-	findings_connection(fs, t, d, opt, start, n, 1);
+	findings_connection(fs, t, d, opt, start, n, 1, &leaf);
 	ss_dialog_destroy(own);
 	findings_sort(fs);
 	return fs;
