@@ -92,6 +92,7 @@ wait_screen()
 }
 idle() { sleep 0.1; wait_screen '^ smtpscope .*  (ready|closed|idle)( |$)' 30; }
 hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$app/status"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 
 check() # WHAT KIB BOUND
 {
@@ -102,7 +103,7 @@ check() # WHAT KIB BOUND
 }
 
 echo "== peaks by case (batch: /usr/bin/time; explorer: VmHWM after the step)"
-printf '%-14s %-22s %-22s %s\n' case "batch text" "batch JSON" explorer
+printf '%-14s %-20s %-20s %s\n' case "batch text" "batch JSON" explorer
 for c in huge-ehlo ehlo-5m endless-line long-line reply-flood fat-lines; do
 	peer_start "$c" 3
 	read -r tt tk < <(batch)
@@ -115,7 +116,8 @@ for c in huge-ehlo ehlo-5m endless-line long-line reply-flood fat-lines; do
 		idle
 	fi
 	uk=$(hwm)
-	printf '%-14s %6s s %8s KiB   %6s s %8s KiB   %8s KiB\n' "$c" "$tt" "$tk" "$jt" "$jk" "$uk"
+	printf '%-14s %6s s, %-10s %6s s, %-10s %s\n' "$c" "$tt" \
+	    "$(mib "$tk")" "$jt" "$(mib "$jk")" "$(mib "$uk")"
 	check "$c batch" "$tk" $BATCH_KB
 	check "$c batch JSON" "$jk" $BATCH_KB
 	check "$c explorer" "$uk" $TUI_KB
@@ -124,7 +126,7 @@ done
 echo "== a 100,000,000-line EHLO reply (700 MB): reading it, and keys during it"
 peer_start ehlo-flood 4
 read -r ft fk < <(TIMEOUT=60 batch --steps connect,ehlo)
-echo "  batch: ${ft} s, ${fk} KiB peak"
+echo "  batch: ${ft} s, $(mib "$fk") peak"
 tui_start 60
 # Stamp every write to the terminal as tmux receives it: "NS BYTES".
 cat > "$dir/stamp.py" <<'EOF'
@@ -142,7 +144,7 @@ t0=$(now_ns)
 tmux -S "$sock" send-keys -t b e
 wait_screen 'not kept' 60
 t1=$(now_ns)
-echo "  explorer: $(( (t1 - t0) / 1000000 )) ms from e to the cut shown, $(hwm) KiB peak"
+echo "  explorer: $(( (t1 - t0) / 1000000 )) ms from e to the cut shown, $(mib "$(hwm)") peak"
 tmux -S "$sock" pipe-pane -t b
 # Writes less than 10 ms apart are one frame; between the key and the
 # cut shown, count the frames and the longest gap between two.
