@@ -106,6 +106,30 @@ struct ss_findings *ss_findings_run(const struct ss_transcript *,
 		    const struct ss_findings_options *);
 void	ss_findings_free(struct ss_findings *);
 
+/*
+ * The same findings, judged incrementally for an explorer that steps
+ * through one transcript (forwards, backwards, or live as it grows): a
+ * closed connection's findings are final, so each is judged once and
+ * kept, with the fold of every 16 connections before it kept as a
+ * checkpoint; a step re-judges only the open connection (the latest of
+ * the prefix), its certificate decoded once.  A step then costs what the
+ * open connection holds, not what the session does.  The result is what
+ * ss_findings_run gives for the same prefix (tests/unit/test-findings.c
+ * compares every prefix); the caller owns it.  A cache serves one
+ * transcript, which may grow but must not be replaced (make a new cache);
+ * opts (may be NULL) is copied, its strings borrowed.
+ */
+struct ss_findings_cache;
+struct ss_findings_cache *ss_findings_cache_create(
+		    const struct ss_findings_options *);
+void	ss_findings_cache_destroy(struct ss_findings_cache *);
+/* Judge the prefix the dialog was fed; closed connections are judged on
+ * ss_dialog_view of full (a dialog of the whole transcript, as a replay
+ * keeps; NULL: the dialog itself, when it is not a view). */
+struct ss_findings *ss_findings_cache_run(struct ss_findings_cache *,
+		    const struct ss_transcript *, const struct ss_dialog *,
+		    const struct ss_dialog *full);
+
 /* Findings in the order of the rule table. */
 size_t	ss_findings_count(const struct ss_findings *);
 const struct ss_finding *ss_findings_at(const struct ss_findings *, size_t);

@@ -160,7 +160,7 @@ struct dialog_snap {
 static void dialog_connection_closed(struct ss_dialog *,
 	    const struct ss_event *);
 static void dialog_anomaly(struct ss_dialog *, enum ss_anomaly);
-static void dialog_maybe_snap(struct ss_dialog *);
+static void dialog_maybe_snap(struct ss_dialog *, int);
 static void dialog_cut(struct ss_dialog *, const struct ss_event *);
 static void dialog_flag_open_line(struct ss_dialog *, int, unsigned);
 
@@ -926,14 +926,24 @@ dialog_quiet(const struct ss_dialog *d)
 	    !d->expect_sasl && !d->discard_rest && d->early_too_long == 0;
 }
 
-/* A full dialog remembers a quiet point now and then, for views. */
+/*
+ * A full dialog remembers a quiet point now and then, for views: every
+ * DIALOG_SNAP_EVERY events at the least, and just before each connection
+ * (anew), so the quiet points of two connections alike fall at the same
+ * places in each, and a step costs the same in either.
+ */
 static void
-dialog_maybe_snap(struct ss_dialog *d)
+dialog_maybe_snap(struct ss_dialog *d, int anew)
 {
 	struct dialog_snap	*sn;
+	size_t			 since;
 
-	if (d->base != NULL || !dialog_quiet(d) || (d->nsnaps > 0 &&
-	    d->fed - d->snaps[d->nsnaps - 1].fed < DIALOG_SNAP_EVERY)) {
+	if (d->base != NULL || !dialog_quiet(d)) {
+		return;
+	}
+	since = d->nsnaps > 0 ? d->fed - d->snaps[d->nsnaps - 1].fed :
+	    DIALOG_SNAP_EVERY;
+	if (since == 0 || (!anew && since < DIALOG_SNAP_EVERY)) {
 		return;
 	}
 	if (d->nsnaps == d->snaps_cap) {
@@ -1038,6 +1048,9 @@ ss_dialog_view(const struct ss_dialog *full, const struct ss_transcript *t,
 void
 ss_dialog_feed(struct ss_dialog *d, const struct ss_event *ev)
 {
+	if (ev->dir == SS_DIR_INFO && ev->kind == SS_KIND_CONNECT) {
+		dialog_maybe_snap(d, 1);
+	}
 	switch (ev->dir) {
 	case SS_DIR_CLIENT:
 		dialog_client_bytes(d, ev);
@@ -1073,7 +1086,7 @@ ss_dialog_feed(struct ss_dialog *d, const struct ss_event *ev)
 		break;
 	}
 	d->fed++;
-	dialog_maybe_snap(d);
+	dialog_maybe_snap(d, 0);
 }
 
 /*

@@ -14,28 +14,58 @@
 
 #include "findings-int.h"
 
-/* Decode the leaf certificate of the connection into c->leaf, once for
+/* Decode a certificate (its DER in base64). */
+static int
+cert_decode(const struct ss_event *e, struct ss_cert_info *ci)
+{
+	struct ss_buf	der;
+	int		rc = -1;
+
+	ss_buf_init(&der);
+	if (ss_base64_decode(&der, e->data, e->len) == 0) {
+		rc = ss_tls_cert_describe((const unsigned char *)der.data,
+		    der.len, ci);
+	}
+	ss_buf_finish(&der);
+	return rc;
+}
+
+/* Does the memo hold the certificate of event e? */
+static int
+cert_memo_holds(const struct cert_memo *m, const struct ss_event *e)
+{
+	return m->e != NULL && (m->e == e || (m->e->len == e->len &&
+	    memcmp(m->e->data, e->data, e->len) == 0));
+}
+
+/*
+ * Decode the leaf certificate of the connection into c->leaf, once for
  * every certificate rule; c->ev_leaf stays NONE if there is none or it
- * does not decode. */
+ * does not decode.  memo (may be NULL) keeps the last certificate decoded
+ * across calls: a connection judged again at every step of a replay, or
+ * the next connection to the same server, does not decode it again.
+ */
 void
-conn_decode_leaf(struct conn *c)
+conn_decode_leaf(struct conn *c, struct cert_memo *memo)
 {
 	const struct ss_tls_summary	*tls = ss_dialog_tls(c->d);
 	const struct ss_event		*e;
-	struct ss_buf			 der;
+	struct cert_memo		 own;
+	struct cert_memo		*m = memo != NULL ? memo : &own;
 
 	c->ev_leaf = NONE;
-	if (c->ev_tls_up == NONE || tls->ncerts == 0) {
+	if (c->ev_tls_up == NONE || tls->ncerts == 0 ||
+	    (e = ss_transcript_get(c->t, tls->cert_events[0])) == NULL) {
 		return;
 	}
-	e = ss_transcript_get(c->t, tls->cert_events[0]);
-	ss_buf_init(&der);
-	if (e != NULL && ss_base64_decode(&der, e->data, e->len) == 0 &&
-	    ss_tls_cert_describe((const unsigned char *)der.data, der.len,
-	    &c->leaf) == 0) {
+	if (m == &own || !cert_memo_holds(m, e)) {
+		m->e = e;
+		m->rc = cert_decode(e, &m->ci);
+	}
+	if (m->rc == 0) {
+		c->leaf = m->ci;
 		c->ev_leaf = tls->cert_events[0];
 	}
-	ss_buf_finish(&der);
 }
 
 /* Append a field of the decoded certificate, escaped. */

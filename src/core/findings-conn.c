@@ -273,6 +273,42 @@ conn_scan_events(struct conn *c)
 	}
 }
 
+/* The first exchange whose command event is at or after ev (exchanges
+ * are in the order of their events), by bisection: a connection's facts
+ * cost what the connection holds, not what came before it. */
+static size_t
+conn_exchange_from(const struct ss_dialog *d, size_t ev)
+{
+	size_t	lo = 0, hi = ss_dialog_exchange_count(d), mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ss_dialog_exchange(d, mid)->cmd_event < ev) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+/* The first dialog line that ended at or after ev, by bisection. */
+static size_t
+conn_line_from(const struct ss_dialog *d, size_t ev)
+{
+	size_t	lo = 0, hi = ss_dialog_line_count(d), mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ss_dialog_line(d, mid)->event < ev) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
 /* Exchanges of the connection: greeting, EHLOs, STARTTLS. */
 static void
 conn_scan_exchanges(struct conn *c)
@@ -280,16 +316,15 @@ conn_scan_exchanges(struct conn *c)
 	const struct ss_exchange	*x;
 	size_t				 i, n = ss_dialog_exchange_count(c->d);
 
-	c->xstart = c->xend = n;
-	for (i = 0; i < n; i++) {
+	c->xstart = conn_exchange_from(c->d, c->start);
+	c->xend = conn_exchange_from(c->d, c->end);
+	c->lstart = conn_line_from(c->d, c->start);
+	c->lend = conn_line_from(c->d, c->end);
+	if (c->xstart == c->xend) {
+		c->xstart = c->xend = n;
+	}
+	for (i = c->xstart; i < c->xend; i++) {
 		x = ss_dialog_exchange(c->d, i);
-		if (x->cmd_event < c->start || x->cmd_event >= c->end) {
-			continue;
-		}
-		if (c->xstart == n) {
-			c->xstart = i;
-		}
-		c->xend = i + 1;
 		if (x->reply == NULL) {
 			continue;
 		}
@@ -320,5 +355,4 @@ conn_init(struct conn *c, const struct ss_transcript *t,
 	c->ev_tls_fail = c->ev_verify = c->ev_end = NONE;
 	conn_scan_events(c);
 	conn_scan_exchanges(c);
-	conn_decode_leaf(c);
 }

@@ -26,6 +26,16 @@
 
 #define NONE	((size_t)-1)	/* no such event */
 
+/* The last leaf certificate decoded, kept so that the same certificate
+ * is decoded once: for every step that judges a connection again, and for
+ * every later connection to a server presenting the same one.  The event
+ * is borrowed from the transcript (events never move). */
+struct cert_memo {
+	const struct ss_event	*e;	/* its base64 DER, NULL before any */
+	int			 rc;	/* ss_tls_cert_describe's */
+	struct ss_cert_info	 ci;
+};
+
 /* One connection of the prefix, as the rules see it. */
 struct conn {
 	const struct ss_transcript		*t;
@@ -33,6 +43,7 @@ struct conn {
 	const struct ss_findings_options	*opt;
 	size_t			 start, end;	/* events [start, end) */
 	size_t			 xstart, xend;	/* its exchanges */
+	size_t			 lstart, lend;	/* its dialog lines */
 	int			 port;		/* -1 unknown */
 	int			 implicit;	/* TLS from the first byte */
 	size_t			 ev_connect, ev_tls_start, ev_tls_up;
@@ -116,6 +127,20 @@ conn_init(struct conn *c, const struct ss_transcript *t,
     const struct ss_dialog *d, const struct ss_findings_options *opt,
     size_t start, size_t end);
 
+/* findings.c: one connection judged, and the merging of connections. */
+struct ss_findings *
+findings_new(void);
+struct ss_findings *
+findings_judge_connection(const struct ss_transcript *t,
+    const struct ss_dialog *d, const struct ss_findings_options *opt,
+    size_t start, size_t end, int last, struct cert_memo *leaf);
+void
+findings_merge(struct ss_findings *into, const struct ss_findings *part);
+struct ss_findings *
+findings_dup(const struct ss_findings *fs);
+void
+findings_sort(struct ss_findings *fs);
+
 /* findings-tls.c */
 void
 draft_port(struct draft *dr, const struct conn *c);
@@ -153,7 +178,7 @@ check_plain_to_implicit(const struct conn *c, const struct rule *r,
 
 /* findings-cert.c */
 void
-conn_decode_leaf(struct conn *c);
+conn_decode_leaf(struct conn *c, struct cert_memo *memo);
 int
 check_cert(const struct conn *c, const struct rule *r, struct draft *dr);
 int

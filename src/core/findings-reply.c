@@ -75,10 +75,9 @@ draft_anomalous_lines(struct draft *dr, const struct conn *c, unsigned mask,
 	size_t			 i, n = 0;
 
 	*seen = 0;
-	for (i = 0; i < ss_dialog_line_count(c->d); i++) {
+	for (i = c->lstart; i < c->lend; i++) {
 		l = ss_dialog_line(c->d, i);
-		if (l->event < c->start || l->event >= c->end ||
-		    (l->anomalies & mask) == 0) {
+		if ((l->anomalies & mask) == 0) {
 			continue;
 		}
 		*seen |= l->anomalies & mask;

@@ -136,10 +136,9 @@ check_response_injection(const struct conn *c, const struct rule *r,
 	size_t			 i, n = 0;
 
 	(void)r;
-	for (i = 0; i < ss_dialog_line_count(c->d); i++) {
+	for (i = c->lstart; i < c->lend; i++) {
 		l = ss_dialog_line(c->d, i);
-		if (l->event >= c->start && l->event < c->end &&
-		    (l->flags & SS_LINE_DISCARDED)) {
+		if (l->flags & SS_LINE_DISCARDED) {
 			draft_event(dr, l->event);
 			n++;
 		}

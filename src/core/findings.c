@@ -185,33 +185,36 @@ ss_findings_rule(const char *id)
 /* ------------------------------------------------------------------ */
 /* Collecting findings.                                                */
 
-/* Merge evidence into a finding, keeping it sorted and bounded. */
+/* Merge evidence into a finding, bounded: what fits is taken in the
+ * order given (a connection's own findings keep their draft's order, so
+ * folding them after earlier connections keeps what one run would). */
 static void
-finding_merge(struct ss_finding *f, const struct draft *dr)
+finding_merge(struct ss_finding *f, const size_t *ev, size_t nev)
 {
 	size_t	i, j;
 
-	for (i = 0; i < dr->nev; i++) {
-		for (j = 0; j < f->nevents && f->events[j] != dr->ev[i]; j++) {
+	for (i = 0; i < nev; i++) {
+		for (j = 0; j < f->nevents && f->events[j] != ev[i]; j++) {
 			;
 		}
 		if (j == f->nevents && f->nevents < SS_FINDINGS_MAX_EVIDENCE) {
-			f->events[f->nevents++] = dr->ev[i];
+			f->events[f->nevents++] = ev[i];
 		}
 	}
-	qsort(f->events, f->nevents, sizeof(*f->events), event_cmp);
 }
 
-/* Record what a rule found (once per rule; evidence merges). */
+/* Record what a rule found (once per rule: the first message stays, the
+ * evidence merges). */
 static void
-findings_add(struct ss_findings *fs, size_t ri, struct draft *dr)
+findings_add(struct ss_findings *fs, size_t ri, const char *msg,
+    const size_t *ev, size_t nev)
 {
 	struct ss_finding	*f;
 	size_t			 i;
 
 	for (i = 0; i < fs->n; i++) {
 		if (fs->rule_of[i] == ri) {
-			finding_merge(&fs->items[i], dr);
+			finding_merge(&fs->items[i], ev, nev);
 			return;
 		}
 	}
@@ -225,10 +228,10 @@ findings_add(struct ss_findings *fs, size_t ri, struct draft *dr)
 	f->id = rules[ri].pub.id;
 	f->severity = rules[ri].pub.severity;
 	f->rfc = rules[ri].pub.rfc;
-	f->message = xstrdup(dr->msg.data);
+	f->message = xstrdup(msg);
 	f->events = xcalloc(SS_FINDINGS_MAX_EVIDENCE, sizeof(*f->events));
 	f->nevents = 0;
-	finding_merge(f, dr);
+	finding_merge(f, ev, nev);
 }
 
 /* Run every rule against one connection. */
@@ -243,7 +246,7 @@ findings_judge(struct ss_findings *fs, const struct conn *c)
 		dr.nev = 0;
 		if (rules[i].check(c, &rules[i], &dr)) {
 			draft_from_log(&dr, c);
-			findings_add(fs, i, &dr);
+			findings_add(fs, i, dr.msg.data, dr.ev, dr.nev);
 		}
 		ss_buf_finish(&dr.msg);
 	}
@@ -251,7 +254,7 @@ findings_judge(struct ss_findings *fs, const struct conn *c)
 
 /* Order findings as the rule table does (earlier connections may have
  * found later rules first). */
-static void
+void
 findings_sort(struct ss_findings *fs)
 {
 	struct ss_finding	 f;
@@ -269,21 +272,84 @@ findings_sort(struct ss_findings *fs)
 	}
 }
 
+/* Findings of no connection yet: none, every set-up untested. */
+struct ss_findings *
+findings_new(void)
+{
+	struct ss_findings	*fs = xcalloc(1, sizeof(*fs));
+
+	setups_init(fs);
+	return fs;
+}
+
+/* Fold one set-up row of a later connection into the rows so far: a
+ * conclusive verdict replaces an earlier one, "unknown" never replaces a
+ * conclusive one. */
+static void
+setup_fold(struct ss_setup *into, const struct ss_setup *part)
+{
+	if (part->verdict == SS_VERDICT_UNKNOWN &&
+	    into->verdict != SS_VERDICT_UNKNOWN) {
+		return;
+	}
+	into->verdict = part->verdict;
+	free(into->reason);
+	into->reason = xstrdup(part->reason);
+	memcpy(into->events, part->events, part->nevents * sizeof(size_t));
+	into->nevents = part->nevents;
+}
+
+/* Fold the findings of a later connection (part) into those of the
+ * connections before it (into): what judging them in one run gives. */
+void
+findings_merge(struct ss_findings *into, const struct ss_findings *part)
+{
+	size_t	i;
+
+	for (i = 0; i < part->n; i++) {
+		findings_add(into, part->rule_of[i], part->items[i].message,
+		    part->items[i].events, part->items[i].nevents);
+	}
+	for (i = 0; i < into->n; i++) {
+		qsort(into->items[i].events, into->items[i].nevents,
+		    sizeof(size_t), event_cmp);
+	}
+	for (i = 0; i < into->nsetups && i < part->nsetups; i++) {
+		setup_fold(&into->setups[i], &part->setups[i]);
+	}
+}
+
+/* A copy that owns all it holds. */
+struct ss_findings *
+findings_dup(const struct ss_findings *fs)
+{
+	struct ss_findings	*c = findings_new();
+
+	findings_merge(c, fs);
+	return c;
+}
+
 /* ------------------------------------------------------------------ */
 /* Running.                                                            */
 
-/* Judge the connection [start, end) with a dialog at its end. */
-static void
-findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
+/*
+ * Judge the connection [start, end) with a dialog at its end; last says
+ * it is the latest of the prefix (the configuration describes that one).
+ * leaf may keep its decoded certificate across calls (or be NULL).
+ */
+struct ss_findings *
+findings_judge_connection(const struct ss_transcript *t,
     const struct ss_dialog *d, const struct ss_findings_options *opt,
-    size_t start, size_t end, int last)
+    size_t start, size_t end, int last, struct cert_memo *leaf)
 {
-	struct conn	c;
+	struct ss_findings	*fs = findings_new();
+	struct conn		 c;
 
 	if (start >= end) {
-		return;
+		return fs;
 	}
 	conn_init(&c, t, d, opt, start, end);
+	conn_decode_leaf(&c, leaf);
 	/* What the configuration says fills what the transcript does not
 	 * (imports); it describes the latest connection only. */
 	if (last && c.port < 0 && opt->port > 0) {
@@ -294,6 +360,7 @@ findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
 	}
 	findings_judge(fs, &c);
 	setups_judge(fs, &c);
+	return fs;
 }
 
 /*
@@ -309,16 +376,37 @@ findings_dialog_at(const struct ss_transcript *t, const struct ss_dialog *full,
 	    ss_dialog_build(t, end);
 }
 
-/* Judge the prefix of the transcript that d was fed. */
+/* Judge one connection and fold it into fs. */
+static void
+findings_connection(struct ss_findings *fs, const struct ss_transcript *t,
+    const struct ss_dialog *d, const struct ss_findings_options *opt,
+    size_t start, size_t end, int last, struct cert_memo *leaf)
+{
+	struct ss_findings	*part;
+
+	if (start >= end) {
+		return;
+	}
+	part = findings_judge_connection(t, d, opt, start, end, last, leaf);
+	findings_merge(fs, part);
+	ss_findings_free(part);
+}
+
+/* Judge the prefix of the transcript that d was fed, from scratch: each
+ * connection on its own, folded in order (ss_findings_cache_run gives the
+ * same, keeping what is final). */
 struct ss_findings *
 ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
     const struct ss_findings_options *opt)
 {
 	static const struct ss_findings_options none;
-	struct ss_findings	*fs = xcalloc(1, sizeof(*fs));
+	struct ss_findings	*fs = findings_new();
 	struct ss_dialog	*own = NULL, *at;
 	const struct ss_event	*e;
+	struct cert_memo	 leaf;	/* one decoding per certificate */
 	size_t			 i, n, start = 0;
+
+	leaf.e = NULL;
 
 	if (opt == NULL) {
 		opt = &none;
@@ -330,17 +418,16 @@ ss_findings_run(const struct ss_transcript *t, const struct ss_dialog *d,
 	if (d == NULL) {
 		d = own = ss_dialog_build(t, n);
 	}
-	setups_init(fs);
 	for (i = 0; i < n; i++) {
 		e = ss_transcript_get(t, i);
 		if (e->kind == SS_KIND_CONNECT && i > start) {
 			at = findings_dialog_at(t, d, i);
-			findings_connection(fs, t, at, opt, start, i, 0);
+			findings_connection(fs, t, at, opt, start, i, 0, &leaf);
 			ss_dialog_destroy(at);
 			start = i;
 		}
 	}
-	findings_connection(fs, t, d, opt, start, n, 1);
+	findings_connection(fs, t, d, opt, start, n, 1, &leaf);
 	ss_dialog_destroy(own);
 	findings_sort(fs);
 	return fs;

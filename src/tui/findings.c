@@ -1,7 +1,9 @@
 /*
  * findings.c: the findings view (f) beside the wire pane, and the counts
- * in the header.  The findings are ss_findings_run over the prefix on
- * screen (the live session so far, or a replay up to its cursor); the
+ * in the header.  The findings are those of the prefix on screen (the
+ * live session so far, or a replay up to its cursor), judged by a
+ * ss_findings_cache, so a step costs the same on a session of any length
+ * (closed connections are judged once); the
  * selected finding's evidence events are highlighted in the wire pane,
  * and Enter selects its first evidence line.  Below the findings, the
  * usual mail client set-ups and whether each would work.
@@ -35,9 +37,24 @@ void
 tui_findings_free(struct tui *t)
 {
 	ss_findings_free(t->findings.f);
+	ss_findings_cache_destroy(t->findings.judge);
 	t->findings.f = NULL;
+	t->findings.judge = NULL;
+	t->findings.judged = NULL;
 	t->findings.dialog = NULL;
 	t->findings.fed = 0;
+}
+
+/* The dialog of the whole transcript that closed connections are judged
+ * on views of: the replay's full one (its cursor's dialog is a view), or
+ * the live dialog itself. */
+static const struct ss_dialog *
+findings_full_dialog(const struct tui *t)
+{
+	if (t->replay.active && t->replay.transcript == t->transcript) {
+		return t->replay.full;
+	}
+	return NULL;
 }
 
 /* Is the cache behind the dialog on screen? */
@@ -72,7 +89,13 @@ tui_findings_get(struct tui *t)
 		return c->f;
 	}
 	ss_findings_free(c->f);
-	c->f = ss_findings_run(t->transcript, t->dialog, NULL);
+	if (c->judge == NULL || c->judged != t->transcript) {
+		ss_findings_cache_destroy(c->judge);
+		c->judge = ss_findings_cache_create(NULL);
+		c->judged = t->transcript;
+	}
+	c->f = ss_findings_cache_run(c->judge, t->transcript, t->dialog,
+	    findings_full_dialog(t));
 	c->dialog = t->dialog;
 	c->fed = ss_dialog_fed(t->dialog);
 	c->at_us = now;
@@ -98,16 +121,6 @@ tui_findings_counts(struct tui *t, struct ss_buf *b, enum tui_role *role,
 	int				 s;
 
 	*role = TUI_ROLE_HEADER;
-	/*
-	 * Judging a prefix reads all of it.  On a long session that would
-	 * make every replay step cost as much as the session is long, so
-	 * there the counts wait until the user opens the findings (f).
-	 */
-	if (t->transcript != NULL && t->overlay != TUI_OVERLAY_FINDINGS &&
-	    ss_transcript_count(t->transcript) > TUI_FINDINGS_EAGER_MAX) {
-		ss_buf_adds(b, "f: findings");
-		return;
-	}
 	f = tui_findings_get(t);
 	if (f == NULL) {
 		return;

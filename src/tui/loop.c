@@ -31,6 +31,7 @@
 				   frame per read */
 
 static uint64_t	loop_drawn_us;	/* when the last frame was drawn */
+static uint64_t	loop_spun_us;	/* when the spinner last turned */
 
 static int	loop_pipe[2] = { -1, -1 };
 
@@ -190,6 +191,22 @@ loop_draw(struct tui *t)
 	return -1;
 }
 
+/* While a step runs the spinner turns every SPINNER_MS by the clock, so
+ * it turns during a flood too (poll never times out then) and shows the
+ * explorer is alive and drawing. */
+static void
+loop_spin(struct tui *t)
+{
+	uint64_t	now = ss_now_us();
+
+	if (!t->busy) {
+		loop_spun_us = now;
+	} else if (now - loop_spun_us >= SPINNER_MS * 1000) {
+		t->spinner++;
+		loop_spun_us = now;
+	}
+}
+
 /* One turn: draw (at most once a frame), sleep in poll, dispatch what
  * woke us: one bounded read of the session, then every key waiting, so
  * q and Esc get through between two slices of a flood. */
@@ -199,6 +216,7 @@ loop_once(struct tui *t, uint64_t quit_deadline)
 	struct pollfd	pfd[3];
 	int		n = 2, rc, due, ms;
 
+	loop_spin(t);
 	due = loop_draw(t);
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
@@ -219,9 +237,6 @@ loop_once(struct tui *t, uint64_t quit_deadline)
 	if (t->session != NULL) {
 		ss_session_process(t->session, n == 3 && rc > 0 ?
 		    pfd[2].revents : 0);
-	}
-	if (rc == 0 && t->busy) {
-		t->spinner++;
 	}
 	if (rc > 0 && pfd[1].revents != 0) {
 		loop_read_signals(t);

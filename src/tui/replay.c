@@ -119,6 +119,7 @@ tui_replay_start(struct tui *t, struct ss_transcript *tr)
 		return -1;
 	}
 	tui_replay_end(t);
+	tui_findings_free(t);	/* they judged another transcript */
 	r->transcript = tr;
 	r->starts = tui_replay_split(tr, count, &r->nsteps, &r->by_records);
 	r->full = ss_dialog_build(tr, count);

@@ -464,9 +464,6 @@ enum tui_pane {
 	TUI_PANE_LAST
 };
 
-/* Sessions longer than this show findings counts only on request. */
-#define TUI_FINDINGS_EAGER_MAX	20000
-
 enum tui_overlay {
 	TUI_OVERLAY_NONE,
 	TUI_OVERLAY_HELP,
@@ -547,9 +544,12 @@ struct tui_replay {
 };
 
 /* The findings of the prefix on screen (findings.c), recomputed when
- * the dialog has been fed more (at most every second while a step runs). */
+ * the dialog has been fed more (at most every second while a step runs),
+ * incrementally: judge keeps the closed connections' findings. */
 struct tui_findings_cache {
 	struct ss_findings	*f;		/* owned */
+	struct ss_findings_cache *judge;	/* owned */
+	const struct ss_transcript *judged;	/* the transcript judge serves */
 	const struct ss_dialog	*dialog;	/* the one it was run on */
 	size_t			 fed;
 	uint64_t		 at_us;

@@ -7,6 +7,8 @@
 #   bench-scale.sh         1e3, 19e3 and 1e6 events: load, dialog, and the
 #                          instructions of one scroll or replay step
 #   bench-demo-clients.sh  200 clients at once against --serve-demo
+#   bench-flood.sh         a hostile server's floods: peaks, reading a
+#                          700 MB reply, drawing and keys during it
 # BUILD (default: build) should be a release-like build:
 #   meson setup build --buildtype=debugoptimized && ninja -C build
 # Takes about five minutes on two cores, most of it callgrind.  Exits 1
@@ -43,5 +45,8 @@ bash "$here/bench-tui.sh" "$build" "$dir/scale-1000000.smtpscope" || status=1
 
 section "demo server, 200 clients (bench-demo-clients.sh)"
 bash "$here/bench-demo-clients.sh" "$build" 200 || status=1
+
+section "floods from a hostile server (bench-flood.sh)"
+bash "$here/bench-flood.sh" "$build" || status=1
 
 exit $status
