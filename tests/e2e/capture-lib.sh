@@ -8,6 +8,9 @@
 #                        (default $E2E_DIR/cap.pcapng); waits until it runs
 #   capture_stop         stops it once the session's end is in the file
 #   capture_ends         one line per FIN or RST: "SRC-PORT fin|rst"
+#   capture_session PORT ARGS...
+#                        scope ARGS... captured on PORT; taken once more
+#                        when the capture missed the session's first SYN
 #   expect_clean_close CLIENT_IS_NOT_PORT WHAT
 #                        the client (the side whose port is not the
 #                        server's) sent a FIN and nobody sent a reset
@@ -70,6 +73,30 @@ capture_stop()
 	done
 	kill -INT "$DUMPCAP_PID"
 	wait "$DUMPCAP_PID" 2>/dev/null
+}
+
+# Did the capture record the session from its start (the client's SYN)?
+capture_has_start()
+{
+	[ -n "$(tshark -r "$CAP" -T fields -e tcp.srcport \
+	    -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' 2>/dev/null)" ]
+}
+
+# On a loaded machine dumpcap has been seen to say "Capturing on" and
+# still miss the first packets: that is the capture failing, not the
+# session, so such a capture is taken once more.
+capture_session()
+{
+	local port=$1
+	shift
+	capture_start "$port"
+	scope "$@"
+	capture_stop
+	capture_has_start && return 0
+	echo "e2e: the capture missed the session's start; capturing once more" >&2
+	capture_start "$port"
+	scope "$@"
+	capture_stop
 }
 
 expect_clean_close()

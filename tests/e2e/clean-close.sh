@@ -19,9 +19,7 @@ done
 port=$(sed -n 's/.*listening on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$E2E_DIR/serve.out")
 [ -n "$port" ] || { cat "$E2E_DIR/serve.out" "$E2E_DIR/serve.err" >&2; fail "no port announced"; }
 
-capture_start "$port"
-scope --batch --no-verify "127.0.0.1:$port"
-capture_stop
+capture_session "$port" --batch --no-verify "127.0.0.1:$port"
 expect_rc 0 "the default probe with STARTTLS"
 expect_text '^ *[0-9.]+ T +the client ended the TLS session \(close_notify\)' \
     "the client's close_notify in the transcript"
@@ -29,9 +27,7 @@ expect_text '^ *[0-9.]+ T +the server ended the TLS session \(close_notify\)' \
     "the server's close_notify in the transcript"
 expect_clean_close "$port" "a TLS session with the demo"
 
-capture_start "$port"
-scope --batch --steps ehlo,quit "127.0.0.1:$port"
-capture_stop
+capture_session "$port" --batch --steps ehlo,quit "127.0.0.1:$port"
 expect_rc 0 "EHLO and QUIT in plaintext"
 expect_no_text 'close_notify' "no TLS alert in a plaintext session"
 expect_clean_close "$port" "a plaintext session with the demo"
