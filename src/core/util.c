@@ -115,6 +115,10 @@ xvasprintf(char **ret, const char *fmt, va_list ap)
 	va_list	 copy;
 	int	 n;
 
+	/* Said, not assumed: GCC's sanitizer builds otherwise warn of a
+	 * "null format string" on a path they cannot rule out. */
+	if (fmt == NULL)
+		xfatal("xvasprintf (no format)", 0);
 	va_copy(copy, ap);
 	n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
