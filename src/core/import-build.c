@@ -651,6 +651,25 @@ import_reply_done(struct import *im, int code)
 	}
 }
 
+/*
+ * A reply while the message body is still open: the log left out the
+ * body or its final dot (Thunderbird, Outlook and Exchange do not log the
+ * message).  The dot is inferred, so the reply answers the end of data
+ * and the replies after it are not taken as unsolicited.
+ */
+static void
+import_infer_dot(struct import *im, unsigned flags)
+{
+	im->body = 0;
+	im->inferred = 1;
+	import_record(im, SS_DIR_INFO, SS_KIND_NOTE, "inferred: the %s log "
+	    "does not show the end of the message body; its final dot is "
+	    "written here", ss_import_format_names[im->reader->format]);
+	import_event(im, SS_DIR_CLIENT, SS_KIND_DATA, (flags & SS_EVF_TLS) |
+	    SS_EVF_INFERRED, ".\r\n", 3);
+	import_fifo_push(im, IMPORT_CMD_OTHER);
+}
+
 /* A server line: part of a reply, which ends at a line with no hyphen. */
 void
 import_server_line(struct import *im, const struct import_line *l,
@@ -661,6 +680,9 @@ import_server_line(struct import *im, const struct import_line *l,
 	import_begin_dialogue(im, code);
 	if (im->tls) {
 		flags |= SS_EVF_TLS;	/* inferred at the first line */
+	}
+	if (im->body && im->reply.len == 0) {
+		import_infer_dot(im, flags);
 	}
 	if (im->tls_next) {
 		import_infer_tls(im);
