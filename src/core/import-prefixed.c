@@ -2,7 +2,8 @@
  * import-prefixed.c: logs that mark each line with its side
  * (doc/import-formats.md): "S: " / "C: " (MailKit's protocol log and many
  * libraries), "<<< " / ">>> ", "<< " / ">> ", "<-- " / "--> " (msmtp),
- * "<- " / "-> ", each with or without a timestamp before it.  Tools do
+ * "<- " / "-> ", each with or without a timestamp before it (and a log
+ * level and a connection id, as nodemailer prints them).  Tools do
  * not agree on which arrow is the server's, so for the arrows the side
  * whose lines carry reply codes is the server.  Such logs show the
  * dialogue after STARTTLS decrypted: the builder infers the handshake.
@@ -35,12 +36,41 @@ struct import_prefixed {
 
 #define X(im)	((struct import_prefixed *)(im)->priv)
 
+/* Log levels a logger prints before its marks (nodemailer's "[time]
+ * DEBUG [id] S: ..."). */
+static const char *const prefixed_levels[] = {
+	"TRACE ", "DEBUG ", "INFO ", "WARN ", "ERROR ",
+};
+
+/* The line without its timestamp, a log level and a "[connection id]". */
+static struct import_line
+import_prefixed_strip(const struct import_line *l)
+{
+	struct import_line	 t = import_skip_stamp(l);
+	const char		*close;
+	size_t			 i;
+
+	for (i = 0; i < SS_NITEMS(prefixed_levels); i++) {
+		if (import_starts(&t, prefixed_levels[i])) {
+			t = import_tail(&t, strlen(prefixed_levels[i]));
+			t = import_trim_left(&t);
+			break;
+		}
+	}
+	if (t.len > 2 && t.p[0] == '[' && (close = memchr(t.p, ']',
+	    t.len < 40 ? t.len : 40)) != NULL && close + 1 < t.p + t.len &&
+	    close[1] == ' ') {
+		t = import_tail(&t, close + 2 - t.p);
+	}
+	return t;
+}
+
 /* The mark a line starts with (after a timestamp), its payload in *rest;
  * -1 if none. */
 static int
 import_prefixed_mark(const struct import_line *l, struct import_line *rest)
 {
-	struct import_line	t = import_skip_stamp(l);
+	struct import_line	t = import_prefixed_strip(l);
 	size_t			i, n;
 
 	for (i = 0; i < SS_NITEMS(prefixed_marks); i++) {
@@ -73,10 +103,18 @@ import_prefixed_server(const struct import *im, int i)
 
 /* "Connected to smtp://HOST:PORT/..." (MailKit): the host and port. */
 static void
-import_prefixed_fact(struct import *im, const struct import_line *l)
+import_prefixed_fact(struct import *im, const struct import_line *line)
 {
-	const char	*p, *end = l->p + l->len, *slash;
+	struct import_line	 t = import_prefixed_strip(line), *l = &t;
+	const char		*p, *end = l->p + l->len, *slash;
 
+	/* nodemailer: "Connection established to ADDR:PORT". */
+	if (import_starts(l, "Connection established to ") &&
+	    im->addr == NULL) {
+		import_split_hostport(l->p + 26, l->len - 26, &im->addr,
+		    &im->port);
+		return;
+	}
 	if (!import_starts(l, "Connected to ") ||
 	    (p = import_find(l, "://")) == NULL || im->host != NULL) {
 		return;
