@@ -749,6 +749,27 @@ test_garbage(void **state)
 	ss_buf_finish(&b);
 }
 
+/* PHPMailer's html output: its own error lines keep no "<br>". */
+static void
+test_phpmailer_html_errors(void **state)
+{
+	struct ss_transcript	*t;
+	const struct ss_event	*e;
+	size_t			 i, errors = 0;
+
+	(void)state;
+	t = import_sample("corpus/phpmailer-html-o365-disabled.txt",
+	    SS_IMPORT_PHPMAILER);
+	for (i = 0; (e = ss_transcript_get(t, i)) != NULL; i++) {
+		if (e->kind == SS_KIND_ERROR) {
+			errors++;
+			assert_null(memmem(e->data, e->len, "<br", 3));
+		}
+	}
+	assert_int_equal(errors, 3);
+	ss_transcript_destroy(t);
+}
+
 /* Huge lines are cut to a bound, said so, and secrets still go. */
 static void
 test_huge_lines(void **state)
@@ -795,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_native),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_huge_lines),
+		cmocka_unit_test(test_phpmailer_html_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
