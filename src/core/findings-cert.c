@@ -108,22 +108,40 @@ cert_words(const struct conn *c, const struct rule *r,
 
 	switch (r->arg) {
 	case SS_TLS_VERIFY_EXPIRED:
-		ss_buf_adds(&dr->msg, "The server's certificate expired on ");
-		draft_cert_field(dr, ci->not_after);
+		if (ci->not_after[0] == '\0') {
+			ss_buf_adds(&dr->msg, "The server's certificate has "
+			    "expired");
+		} else {
+			ss_buf_adds(&dr->msg, "The server's certificate "
+			    "expired on ");
+			draft_cert_field(dr, ci->not_after);
+		}
 		ss_buf_adds(&dr->msg, ". Mail clients refuse it or show a "
 		    "warning; the certificate must be renewed.");
 		break;
 	case SS_TLS_VERIFY_FUTURE:
-		ss_buf_adds(&dr->msg, "The server's certificate is not valid "
-		    "before ");
-		draft_cert_field(dr, ci->not_before);
+		if (ci->not_before[0] == '\0') {
+			ss_buf_adds(&dr->msg, "The server's certificate is "
+			    "not valid yet");
+		} else {
+			ss_buf_adds(&dr->msg, "The server's certificate is "
+			    "not valid before ");
+			draft_cert_field(dr, ci->not_before);
+		}
 		ss_buf_adds(&dr->msg, ": it was issued for the future, or a "
 		    "clock (the server's or this computer's) is wrong.");
 		break;
 	case SS_TLS_VERIFY_NAME_MISMATCH:
-		ss_buf_adds(&dr->msg, "The certificate is for ");
-		draft_cert_field(dr, ci->sans[0] ? ci->sans : ci->subject);
-		ss_buf_adds(&dr->msg, ", not for ");
+		if (ci->sans[0] == '\0' && ci->subject[0] == '\0') {
+			/* A log's verdict without the certificate. */
+			ss_buf_adds(&dr->msg, "The certificate does not "
+			    "name ");
+		} else {
+			ss_buf_adds(&dr->msg, "The certificate is for ");
+			draft_cert_field(dr, ci->sans[0] ? ci->sans :
+			    ci->subject);
+			ss_buf_adds(&dr->msg, ", not for ");
+		}
 		if (tls->sni != NULL) {
 			draft_cert_field(dr, tls->sni);
 		} else {
@@ -148,6 +166,13 @@ cert_words_more(const struct conn *c, const struct rule *r,
 		draft_cert_field(dr, ci->subject);
 		ss_buf_adds(&dr->msg, "): no authority vouches for it, so "
 		    "mail clients refuse it unless it is added by hand.");
+	} else if (r->arg == SS_TLS_VERIFY_NOT_TRUSTED &&
+	    ci->issuer[0] == '\0') {
+		/* A log's verdict without the certificate. */
+		ss_buf_adds(&dr->msg, "The certificate is not signed by an "
+		    "authority trusted here: it is self-signed, from a private "
+		    "CA, or the server did not send its intermediate "
+		    "certificates.");
 	} else if (r->arg == SS_TLS_VERIFY_NOT_TRUSTED) {
 		ss_buf_adds(&dr->msg, "The certificate was issued by ");
 		draft_cert_field(dr, ci->issuer);

@@ -333,6 +333,31 @@ import_begin(struct import *im)
 	}
 }
 
+/* A log of decrypted dialogue on port 465 (smtplib's SMTP_SSL,
+ * Thunderbird, msmtp...): the port is SMTP over TLS from the first byte
+ * (RFC 8314), so the handshake the log does not show is inferred; without
+ * it the report would call the session plaintext. */
+static void
+import_infer_implicit(struct import *im)
+{
+	const char	*fmt = ss_import_format_names[im->reader->format];
+
+	if (im->tls || im->reader->marks_tls || im->plain_after_tls ||
+	    im->port == NULL || strcmp(im->port, "465") != 0) {
+		return;
+	}
+	im->inferred = 1;
+	im->implicit = 1;
+	import_record(im, SS_DIR_INFO, SS_KIND_NOTE, "inferred: port 465 is "
+	    "SMTP over TLS from the first byte (RFC 8314); what follows is "
+	    "what the %s log showed decrypted", fmt);
+	import_record(im, SS_DIR_TLS, SS_KIND_TLS_START, "handshake started "
+	    "(inferred from the log, which does not show it) implicit");
+	import_record(im, SS_DIR_TLS, SS_KIND_TLS_UP, "version=unknown "
+	    "cipher=unknown (inferred from the log)");
+	im->tls = 1;
+}
+
 /* Before the first dialogue line: a log that starts with a command or
  * with a reply that is not a banner was cut after the connection opened,
  * so no connect record (it would make the first reply the banner). */
@@ -344,12 +369,14 @@ import_begin_dialogue(struct import *im, int code)
 	}
 	if (code == 220 || code == 421 || code == 554) {
 		import_begin(im);
+		import_infer_implicit(im);
 		return;
 	}
 	im->no_connect = 1;
 	import_begin(im);
 	import_record(im, SS_DIR_INFO, SS_KIND_NOTE, "the log starts after "
 	    "the connection opened: the server's banner is not in it");
+	import_infer_implicit(im);
 }
 
 /* Any event but a server line: the reply in progress goes first. */
@@ -624,6 +651,25 @@ import_reply_done(struct import *im, int code)
 	}
 }
 
+/*
+ * A reply while the message body is still open: the log left out the
+ * body or its final dot (Thunderbird, Outlook and Exchange do not log the
+ * message).  The dot is inferred, so the reply answers the end of data
+ * and the replies after it are not taken as unsolicited.
+ */
+static void
+import_infer_dot(struct import *im, unsigned flags)
+{
+	im->body = 0;
+	im->inferred = 1;
+	import_record(im, SS_DIR_INFO, SS_KIND_NOTE, "inferred: the %s log "
+	    "does not show the end of the message body; its final dot is "
+	    "written here", ss_import_format_names[im->reader->format]);
+	import_event(im, SS_DIR_CLIENT, SS_KIND_DATA, (flags & SS_EVF_TLS) |
+	    SS_EVF_INFERRED, ".\r\n", 3);
+	import_fifo_push(im, IMPORT_CMD_OTHER);
+}
+
 /* A server line: part of a reply, which ends at a line with no hyphen. */
 void
 import_server_line(struct import *im, const struct import_line *l,
@@ -632,6 +678,12 @@ import_server_line(struct import *im, const struct import_line *l,
 	int	code = import_code(l->p, l->len);
 
 	import_begin_dialogue(im, code);
+	if (im->tls) {
+		flags |= SS_EVF_TLS;	/* inferred at the first line */
+	}
+	if (im->body && im->reply.len == 0) {
+		import_infer_dot(im, flags);
+	}
 	if (im->tls_next) {
 		import_infer_tls(im);
 		flags |= SS_EVF_TLS;
@@ -772,6 +824,9 @@ static void
 import_client_begin(struct import *im, unsigned *flags)
 {
 	import_begin_dialogue(im, -1);
+	if (im->tls) {
+		*flags |= SS_EVF_TLS;	/* inferred at the first line */
+	}
 	if (im->tls_next) {
 		import_infer_tls(im);
 		*flags |= SS_EVF_TLS;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "import-int.h"
+#include "smtpscope/kb.h"
 
 #define EXCH_FIELDS	16
 #define EXCH_ID_MAX	64
@@ -154,6 +155,86 @@ import_exch_tls(struct import *im, const struct ss_buf *d)
 	free(cipher);
 }
 
+/* Is this word of a one-line EHLO reply a keyword (upper case, known)?
+ * A mechanism after AUTH is AUTH's parameter. */
+static int
+import_exch_keyword(const char *w, size_t n, int in_auth)
+{
+	char	word[64];
+	size_t	i, letters = 0;
+
+	if (n == 0 || n >= sizeof(word)) {
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (!((w[i] >= 'A' && w[i] <= 'Z') || (w[i] >= '0' &&
+		    w[i] <= '9') || w[i] == '-' || w[i] == '=')) {
+			return 0;
+		}
+		letters += w[i] >= 'A' && w[i] <= 'Z';
+		word[i] = w[i];
+	}
+	word[n] = '\0';
+	if (letters == 0 || (in_auth && ss_kb_mech(word) != NULL)) {
+		return 0;
+	}
+	if (strchr(word, '=') != NULL) {
+		*strchr(word, '=') = '\0';
+	}
+	return ss_kb_keyword(word) != NULL;
+}
+
+/*
+ * A send connector logs the remote's EHLO reply on one row, its lines
+ * joined by spaces ("250-mx.example.net Hello [192.0.2.1] SIZE 35882577
+ * PIPELINING STARTTLS ...").  Split it back into a greeting and one line
+ * per keyword; 0 if the row is not of that shape.
+ */
+static int
+import_exch_ehlo_row(struct import *im, const struct import_line *d,
+    unsigned flags)
+{
+	const char	*p = d->p, *end = d->p + d->len, *w, *group = NULL;
+	struct ss_buf	 out;
+	size_t		 wl;
+	int		 in_auth = 0, found = 0;
+
+	if (d->len < 5 || memcmp(d->p, "250-", 4) != 0) {
+		return 0;
+	}
+	ss_buf_init(&out);
+	for (w = p; w < end; w += wl + 1) {
+		wl = (size_t)((memchr(w, ' ', end - w) != NULL ?
+		    (const char *)memchr(w, ' ', end - w) : end) - w);
+		if (w == p || !import_exch_keyword(w, wl, in_auth)) {
+			continue;
+		}
+		/* A keyword: the text before it is the previous line. */
+		ss_buf_adds(&out, "250-");
+		if (group == NULL) {
+			ss_buf_add(&out, p + 4, w - 1 - p - 4);
+		} else {
+			ss_buf_add(&out, group, w - 1 - group);
+		}
+		ss_buf_addc(&out, '\n');
+		group = w;
+		in_auth = wl >= 4 && memcmp(w, "AUTH", 4) == 0;
+		found = 1;
+	}
+	if (found) {
+		ss_buf_adds(&out, "250 ");
+		ss_buf_add(&out, group, end - group);
+		ss_buf_addc(&out, '\n');
+		for (p = out.data; p < out.data + out.len; p = w + 1) {
+			w = memchr(p, '\n', out.data + out.len - p);
+			import_server_line(im, &(struct import_line){ p,
+			    (size_t)(w - p), (size_t)(w - p), d->no }, flags);
+		}
+	}
+	ss_buf_finish(&out);
+	return found;
+}
+
 /* One row of the session read. */
 static void
 import_exch_line(struct import *im, const struct import_line *l)
@@ -187,7 +268,9 @@ import_exch_line(struct import *im, const struct import_line *l)
 		    "- (Exchange: disconnected)", 26, 26, l->no });
 	} else if ((ev == '>') == E(im)->server_out && (ev == '>' ||
 	    ev == '<')) {
-		import_server_line(im, &d, import_flags(im, 0));
+		if (!import_exch_ehlo_row(im, &d, import_flags(im, 0))) {
+			import_server_line(im, &d, import_flags(im, 0));
+		}
 	} else if (ev == '>' || ev == '<') {
 		import_client_line(im, &d, import_flags(im, 0));
 	}

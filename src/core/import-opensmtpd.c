@@ -54,6 +54,32 @@ import_opensmtpd_split(const struct import_line *l, struct import_line *id,
 	return dir[0] == '<';
 }
 
+/* "3c1e1a7a2b0f9d11 smtp tls ciphers=TLSv1.3:TLS_AES_256_GCM_SHA384:256"
+ * (its info log) right after STARTTLS's 220: the handshake's facts
+ * instead of an inferred handshake. */
+static void
+import_opensmtpd_tls(struct import *im, const struct import_line *l)
+{
+	const char	*p = import_find(l, " tls ciphers="), *c1, *c2, *end;
+	char		*version = NULL, *cipher = NULL;
+
+	if (p == NULL) {
+		return;
+	}
+	p += 13;
+	end = l->p + l->len;
+	c1 = memchr(p, ':', end - p);
+	c2 = c1 != NULL ? memchr(c1 + 1, ':', end - c1 - 1) : NULL;
+	if (c1 == NULL) {
+		return;
+	}
+	import_set(&version, p, c1 - p);
+	import_set(&cipher, c1 + 1, (c2 != NULL ? c2 : end) - c1 - 1);
+	import_tls_up(im, version, cipher, "OpenSMTPD");
+	free(version);
+	free(cipher);
+}
+
 /* One trace line of the session read. */
 static void
 import_opensmtpd_line(struct import *im, const struct import_line *l)
@@ -61,6 +87,10 @@ import_opensmtpd_line(struct import *im, const struct import_line *l)
 	struct import_line	id, text;
 	int			in = import_opensmtpd_split(l, &id, &text);
 
+	if (in < 0 && im->tls_next) {
+		import_opensmtpd_tls(im, l);
+		return;
+	}
 	if (in < 0 || strlen(D(im)->id) != id.len ||
 	    memcmp(D(im)->id, id.p, id.len) != 0) {
 		return;

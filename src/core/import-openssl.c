@@ -404,7 +404,9 @@ import_openssl_dialogue(struct import *im, const struct import_line *l)
 	if (import_openssl_pending(im, l) || im->ended) {
 		return;
 	}
-	if (!im->body) {
+	/* With input piped in nothing typed shows, the body neither: a
+	 * reply after 354 then ends it (the builder infers the dot). */
+	if (!im->body || im->nclient == 0) {
 		if (import_noise(im, openssl_dialogue,
 		    SS_NITEMS(openssl_dialogue), l) || l->len == 0 ||
 		    import_starts(l, "---")) {

@@ -178,8 +178,15 @@ import_phpmailer_connection(struct import *im, const struct import_line *l)
 
 /* A line that is not dialogue: facts, errors, or nothing. */
 static void
-import_phpmailer_other(struct import *im, const struct import_line *t)
+import_phpmailer_other(struct import *im, const struct import_line *line)
 {
+	struct import_line	 br = *line, *t = &br;
+
+	/* html output: PHPMailer's own lines end in "<br>" too. */
+	while (br.len >= 4 && memcmp(br.p + br.len - 4, "<br>", 4) == 0) {
+		br.len -= 4;
+		br.full -= 4;
+	}
 	if (import_starts(t, "Connection: opening to ")) {
 		import_phpmailer_connection(im, t);
 	} else if (import_starts(t, "Connection: opened") && im->implicit) {

@@ -2,7 +2,8 @@
  * import-prefixed.c: logs that mark each line with its side
  * (doc/import-formats.md): "S: " / "C: " (MailKit's protocol log and many
  * libraries), "<<< " / ">>> ", "<< " / ">> ", "<-- " / "--> " (msmtp),
- * "<- " / "-> ", each with or without a timestamp before it.  Tools do
+ * "<- " / "-> ", each with or without a timestamp before it (and a log
+ * level and a connection id, as nodemailer prints them).  Tools do
  * not agree on which arrow is the server's, so for the arrows the side
  * whose lines carry reply codes is the server.  Such logs show the
  * dialogue after STARTTLS decrypted: the builder infers the handshake.
@@ -31,16 +32,46 @@ static const struct {
 struct import_prefixed {
 	size_t		 coded[SS_NITEMS(prefixed_marks)];
 	size_t		 lines[SS_NITEMS(prefixed_marks)];
+	int		 tls_params;	/* msmtp's parameters line next */
 };
 
 #define X(im)	((struct import_prefixed *)(im)->priv)
+
+/* Log levels a logger prints before its marks (nodemailer's "[time]
+ * DEBUG [id] S: ..."). */
+static const char *const prefixed_levels[] = {
+	"TRACE ", "DEBUG ", "INFO ", "WARN ", "ERROR ",
+};
+
+/* The line without its timestamp, a log level and a "[connection id]". */
+static struct import_line
+import_prefixed_strip(const struct import_line *l)
+{
+	struct import_line	 t = import_skip_stamp(l);
+	const char		*close;
+	size_t			 i;
+
+	for (i = 0; i < SS_NITEMS(prefixed_levels); i++) {
+		if (import_starts(&t, prefixed_levels[i])) {
+			t = import_tail(&t, strlen(prefixed_levels[i]));
+			t = import_trim_left(&t);
+			break;
+		}
+	}
+	if (t.len > 2 && t.p[0] == '[' && (close = memchr(t.p, ']',
+	    t.len < 40 ? t.len : 40)) != NULL && close + 1 < t.p + t.len &&
+	    close[1] == ' ') {
+		t = import_tail(&t, close + 2 - t.p);
+	}
+	return t;
+}
 
 /* The mark a line starts with (after a timestamp), its payload in *rest;
  * -1 if none. */
 static int
 import_prefixed_mark(const struct import_line *l, struct import_line *rest)
 {
-	struct import_line	t = import_skip_stamp(l);
+	struct import_line	t = import_prefixed_strip(l);
 	size_t			i, n;
 
 	for (i = 0; i < SS_NITEMS(prefixed_marks); i++) {
@@ -71,12 +102,71 @@ import_prefixed_server(const struct import *im, int i)
 	return a > b || (a == b && prefixed_marks[i].mark[0] == '<');
 }
 
+/*
+ * msmtp --debug: its settings ("host = ...", "port = ...") and the
+ * handshake it made ("TLS session parameters:" then
+ * "(TLS1.3)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)"), before
+ * the banner with tls_starttls off (implicit TLS).  1 if it was one.
+ */
+static int
+import_prefixed_msmtp(struct import *im, const struct import_line *line)
+{
+	struct import_line	 l = import_trim_left(line);
+	const char		*close;
+	char			*version = NULL;
+
+	if (X(im)->tls_params && l.len > 2 && l.p[0] == '(' &&
+	    (close = memchr(l.p, ')', l.len)) != NULL) {
+		X(im)->tls_params = 0;
+		if (close - l.p > 4 && memcmp(l.p + 1, "TLS", 3) == 0) {
+			xasprintf(&version, "TLSv%.*s", (int)(close - l.p - 4),
+			    l.p + 4);
+		}
+		im->implicit = im->nserver == 0;
+		ss_buf_reset(&im->scratch);
+		if (close + 2 < l.p + l.len) {
+			ss_buf_add(&im->scratch, close + 2, l.p + l.len -
+			    close - 2);
+		}
+		ss_buf_addc(&im->scratch, '\0');
+		import_tls_up(im, version, im->scratch.data, "msmtp");
+		free(version);
+		return 1;
+	}
+	X(im)->tls_params = import_starts(&l, "TLS session parameters:");
+	if (X(im)->tls_params) {
+		return 1;
+	}
+	if (im->nserver == 0 && import_starts(&l, "host = ") &&
+	    im->host == NULL) {
+		import_set(&im->host, l.p + 7, l.len - 7);
+		return 1;
+	}
+	if (im->nserver == 0 && import_starts(&l, "port = ") &&
+	    im->port == NULL && import_port_like(l.p + 7, l.len - 7)) {
+		import_set(&im->port, l.p + 7, l.len - 7);
+		return 1;
+	}
+	return 0;
+}
+
 /* "Connected to smtp://HOST:PORT/..." (MailKit): the host and port. */
 static void
-import_prefixed_fact(struct import *im, const struct import_line *l)
+import_prefixed_fact(struct import *im, const struct import_line *line)
 {
-	const char	*p, *end = l->p + l->len, *slash;
+	struct import_line	 t = import_prefixed_strip(line), *l = &t;
+	const char		*p, *end = l->p + l->len, *slash;
 
+	if (import_prefixed_msmtp(im, l)) {
+		return;
+	}
+	/* nodemailer: "Connection established to ADDR:PORT". */
+	if (import_starts(l, "Connection established to ") &&
+	    im->addr == NULL) {
+		import_split_hostport(l->p + 26, l->len - 26, &im->addr,
+		    &im->port);
+		return;
+	}
 	if (!import_starts(l, "Connected to ") ||
 	    (p = import_find(l, "://")) == NULL || im->host != NULL) {
 		return;

@@ -120,7 +120,7 @@ import_swaks_cert_note(struct import *im, const char *p, size_t n,
     const struct import_line *l)
 {
 	(void)l;
-	import_record(im, SS_DIR_INFO, SS_KIND_NOTE, "swaks: TLS peer%.*s",
+	import_record(im, SS_DIR_INFO, SS_KIND_NOTE, "swaks: TLS peer[%.*s",
 	    (int)n, p);
 }
 

@@ -2,7 +2,9 @@
  * import-thunderbird.c: Thunderbird's SMTP logging (doc/import-formats.md):
  * MOZ_LOG=SMTP:5 from the older C++ client ("I/SMTP SMTP Send: EHLO ...",
  * "I/SMTP SMTP Response: 250-...") and the mailnews.smtp logger of the
- * newer one ("mailnews.smtp: C: EHLO ...", "S: 250-...").  Both write
+ * newer one ("mailnews.smtp: C: EHLO ...", "S: 250-...", which logs
+ * each chunk it read at once, so a reply's further lines follow bare).
+ * Both write
  * a placeholder for AUTH lines ("Logging suppressed ...") and show the
  * dialogue after STARTTLS in clear: the builder infers the handshake.
  */
@@ -69,6 +71,12 @@ import_tb_line(struct import *im, const struct import_line *l)
 	size_t			i, n;
 
 	if (!import_tb_body(l, &body)) {
+		/* The newer client logs what it read at once ("S: " and the
+		 * whole chunk): a multi-line reply's further lines follow
+		 * bare. */
+		if (im->reply.len > 0 && import_reply_like(l)) {
+			import_server_line(im, l, im->reply_flags);
+		}
 		return;
 	}
 	for (i = 0; i < SS_NITEMS(tb_marks); i++) {

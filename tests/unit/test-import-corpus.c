@@ -141,7 +141,16 @@ finding_words(const struct ss_transcript *t, const struct ss_dialog *d,
 
 	ss_buf_init(&raw);
 	for (i = 0; i < ss_findings_count(fs); i++) {
+		const char *m = ss_findings_at(fs, i)->message;
+
 		ss_buf_printf(&raw, " %s", ss_findings_at(fs, i)->id);
+		/* A value the log did not give is not left blank ("issued
+		 * by , which"): a user reads these words. */
+		if (strstr(m, " , ") != NULL || strstr(m, " . ") != NULL ||
+		    strstr(m, "  ") != NULL || strstr(m, "()") != NULL) {
+			fail_msg("%s: a blank in its words: %s",
+			    ss_findings_at(fs, i)->id, m);
+		}
 	}
 	sorted_words(raw.data, out);
 	ss_buf_finish(&raw);

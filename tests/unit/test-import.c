@@ -749,6 +749,45 @@ test_garbage(void **state)
 	ss_buf_finish(&b);
 }
 
+/* PHPMailer's html output: its own error lines keep no "<br>". */
+static void
+test_phpmailer_html_errors(void **state)
+{
+	struct ss_transcript	*t;
+	const struct ss_event	*e;
+	size_t			 i, errors = 0;
+
+	(void)state;
+	t = import_sample("corpus/phpmailer-html-o365-disabled.txt",
+	    SS_IMPORT_PHPMAILER);
+	for (i = 0; (e = ss_transcript_get(t, i)) != NULL; i++) {
+		if (e->kind == SS_KIND_ERROR) {
+			errors++;
+			assert_null(memmem(e->data, e->len, "<br", 3));
+		}
+	}
+	assert_int_equal(errors, 3);
+	ss_transcript_destroy(t);
+}
+
+/* OpenSMTPD's "smtp tls ciphers=" line gives the handshake's facts. */
+static void
+test_opensmtpd_tls_ciphers(void **state)
+{
+	struct ss_transcript	*t;
+	const struct ss_event	*e;
+
+	(void)state;
+	t = import_sample("corpus/opensmtpd-smtp-tls-ciphers.txt",
+	    SS_IMPORT_OPENSMTPD);
+	e = find_kind(t, SS_DIR_TLS, SS_KIND_TLS_UP);
+	assert_non_null(e);
+	assert_non_null(memmem(e->data, e->len,
+	    "version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384", 45));
+	assert_null(memmem(e->data, e->len, "inferred", 8));
+	ss_transcript_destroy(t);
+}
+
 /* Huge lines are cut to a bound, said so, and secrets still go. */
 static void
 test_huge_lines(void **state)
@@ -795,6 +834,8 @@ main(void)
 		cmocka_unit_test(test_native),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_huge_lines),
+		cmocka_unit_test(test_phpmailer_html_errors),
+		cmocka_unit_test(test_opensmtpd_tls_ciphers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
