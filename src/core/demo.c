@@ -994,6 +994,32 @@ ss_demo_can_read(const struct ss_demo_client *c)
 	    c->state != SS_DEMO_CLOSING;
 }
 
+#define SS_DEMO_READ_EOF	(-1)	/* the client closed */
+#define SS_DEMO_READ_FAILED	(-2)
+
+/* One read from the client, in TLS or not: the bytes read, 0 when nothing
+ * is waiting, or SS_DEMO_READ_EOF / SS_DEMO_READ_FAILED. */
+static ssize_t
+ss_demo_recv(struct ss_demo_client *c, char *buf, size_t len)
+{
+	ssize_t	n;
+
+	if (c->tls != NULL)
+		n = ss_tls_read(c->tls, buf, len);
+	else
+		n = recv(c->fd, buf, len, 0);
+	if (n > 0)
+		return n;
+	if (n == 0)
+		return SS_DEMO_READ_EOF;
+	if (c->tls != NULL && (n == SS_TLS_WANT_READ ||
+	    n == SS_TLS_WANT_WRITE))
+		return 0;
+	if (c->tls == NULL && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return SS_DEMO_READ_FAILED;
+}
+
 /* After our goodbye: read and drop what the client still sends (its
  * close_notify, a late command) until it closes too.  The reason logged
  * stays the goodbye's. */
@@ -1005,19 +1031,10 @@ ss_demo_drain(struct ss_demo_client *c)
 	int	reads;
 
 	for (reads = 0; reads < 16; reads++) {
-		if (c->tls != NULL)
-			n = ss_tls_read(c->tls, scratch, sizeof(scratch));
-		else
-			n = recv(c->fd, scratch, sizeof(scratch), 0);
-		if (n > 0)
-			continue;
-		if (c->tls != NULL && (n == SS_TLS_WANT_READ ||
-		    n == SS_TLS_WANT_WRITE))
+		if ((n = ss_demo_recv(c, scratch, sizeof(scratch))) == 0)
 			return;
-		if (c->tls == NULL && n == -1 && (errno == EAGAIN ||
-		    errno == EINTR))
-			return;
-		break;
+		if (n < 0)
+			break;
 	}
 	c->dead = 1;
 }
@@ -1049,25 +1066,16 @@ ss_demo_read(struct ss_demo_client *c)
 		return;
 	}
 	while (ss_demo_can_read(c)) {
-		if (c->tls != NULL)
-			n = ss_tls_read(c->tls, c->in + c->inlen,
-			    sizeof(c->in) - c->inlen);
-		else
-			n = recv(c->fd, c->in + c->inlen,
-			    sizeof(c->in) - c->inlen, 0);
+		n = ss_demo_recv(c, c->in + c->inlen, sizeof(c->in) - c->inlen);
+		if (n == 0)
+			return;
 		if (n > 0) {
 			c->inlen += (size_t)n;
 			c->last_us = ss_now_us();
 			continue;
 		}
-		if (c->tls != NULL && (n == SS_TLS_WANT_READ ||
-		    n == SS_TLS_WANT_WRITE))
-			return;
-		if (c->tls == NULL && n == -1 && (errno == EAGAIN ||
-		    errno == EINTR))
-			return;
 		c->dead = 1;
-		c->why = n == 0 ? "client closed the connection" :
+		c->why = n == SS_DEMO_READ_EOF ? "client closed the connection" :
 		    "read failed";
 		return;
 	}
