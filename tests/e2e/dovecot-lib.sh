@@ -252,3 +252,20 @@ expect_no_password_in()
 		done
 	done
 }
+
+# The explorer (tests/tui/lib.sh) against this Dovecot, stepped as a user
+# would to the EHLO inside TLS whose AUTH line the login scenarios need.
+# At 80x24 the panes hold a few lines each: it waits on the status line and
+# the header instead.
+dovecot_explorer_in_tls()
+{
+	tui_start --timeout 10 "${DOVECOT_TRUST[@]}" "127.0.0.1:$DOVECOT_PORT"
+	tui_wait_region wire 'S: 220 .*Dovecot'
+	tui_keys e
+	tui_wait_for 'ok: EHLO'
+	tui_keys s
+	tui_wait_for_re 'TLSv1\.[23] cert verified'
+	tui_wait_gone 'ok: EHLO'
+	tui_keys e
+	tui_wait_region capabilities '^ *AUTH .* yes +yes'
+}

@@ -16,17 +16,7 @@ TUI_ROWS=24
 
 dovecot_start
 token=$(cat "$E2E_TOKEN_BAD")
-tui_start --timeout 10 "${DOVECOT_TRUST[@]}" "127.0.0.1:$DOVECOT_PORT"
-tui_wait_region wire 'S: 220 .*Dovecot'
-# At 80x24 the panes hold a few lines each: wait on the status line and
-# the header instead.
-tui_keys e
-tui_wait_for 'ok: EHLO'
-tui_keys s
-tui_wait_for_re 'TLSv1\.[23] cert verified'
-tui_wait_gone 'ok: EHLO'
-tui_keys e
-tui_wait_region capabilities '^ *AUTH .* yes +yes'
+dovecot_explorer_in_tls
 tui_keys a
 tui_wait_for_re 'AUTH mechanism: '
 # Cycle the offered mechanisms to OAUTHBEARER, as a user would.

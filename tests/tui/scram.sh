@@ -15,17 +15,7 @@ TUI_COLS=80
 TUI_ROWS=24
 
 dovecot_start
-tui_start --timeout 10 "${DOVECOT_TRUST[@]}" "127.0.0.1:$DOVECOT_PORT"
-tui_wait_region wire 'S: 220 .*Dovecot'
-# At 80x24 the panes hold a few lines each: wait on the status line and
-# the header instead.
-tui_keys e
-tui_wait_for 'ok: EHLO'
-tui_keys s
-tui_wait_for_re 'TLSv1\.[23] cert verified'
-tui_wait_gone 'ok: EHLO'
-tui_keys e
-tui_wait_region capabilities '^ *AUTH .* yes +yes'
+dovecot_explorer_in_tls
 tui_keys a
 tui_wait_for_re 'AUTH mechanism: SCRAM-SHA-256'
 tui_keys Enter
