@@ -15,20 +15,8 @@
 #include "smtpscope/dialog.h"
 #include "smtpscope/util.h"
 
-/* Events as a test writes them: direction, kind, flags, text. */
-struct step {
-	enum ss_dir	 dir;
-	enum ss_kind	 kind;
-	unsigned	 flags;
-	const char	*text;
-};
+#include "steps.h"
 
-#define C(t)	{ SS_DIR_CLIENT, SS_KIND_DATA, 0, t }
-#define S(t)	{ SS_DIR_SERVER, SS_KIND_DATA, 0, t }
-#define CT(t)	{ SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS, t }
-#define ST(t)	{ SS_DIR_SERVER, SS_KIND_DATA, SS_EVF_TLS, t }
-#define I(k, t)	{ SS_DIR_INFO, k, 0, t }
-#define T(k, t)	{ SS_DIR_TLS, k, 0, t }
 
 /* The story's server: STARTTLS before TLS, AUTH only after it. */
 static const struct step story[] = {
@@ -55,25 +43,11 @@ static const struct step story[] = {
 	I(SS_KIND_CLOSED, "connection closed after QUIT"),
 };
 
-/* Build a transcript from steps; the caller destroys it. */
-static struct ss_transcript *
-make(const struct step *steps, size_t n)
-{
-	struct ss_transcript	*t = ss_transcript_create();
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		ss_transcript_append(t, i * 1000, steps[i].dir, steps[i].kind,
-		    steps[i].flags, steps[i].text, strlen(steps[i].text));
-	}
-	return t;
-}
-
 /* Capabilities of each phase, and what changed between them. */
 static void
 test_story_phases(void **state)
 {
-	struct ss_transcript	*t = make(story, SS_NITEMS(story));
+	struct ss_transcript	*t = steps_transcript(story, SS_NITEMS(story));
 	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
 	const struct ss_caps	*pre, *post, *auth;
 
@@ -107,7 +81,7 @@ test_story_phases(void **state)
 static void
 test_prefix(void **state)
 {
-	struct ss_transcript	*t = make(story, SS_NITEMS(story));
+	struct ss_transcript	*t = steps_transcript(story, SS_NITEMS(story));
 	struct ss_dialog	*d;
 
 	(void)state;
@@ -139,7 +113,7 @@ test_pipelining(void **state)
 		C("Subject: x\r\n\r\nhello\r\n..dot\r\n.\r\n"),
 		S("250 queued\r\n"),
 	};
-	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_transcript	*t = steps_transcript(steps, SS_NITEMS(steps));
 	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
 	const struct ss_exchange *x;
 
@@ -177,7 +151,7 @@ test_injection(void **state)
 		CT("EHLO me\r\n"),
 		ST("250-x\r\n250 AUTH PLAIN\r\n"),
 	};
-	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_transcript	*t = steps_transcript(steps, SS_NITEMS(steps));
 	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
 	size_t			 i, discarded = 0;
 
@@ -211,7 +185,7 @@ test_unsolicited_and_cut(void **state)
 		S("250-x\r\n250-SIZE"),
 		I(SS_KIND_CLOSED, "the server closed the connection"),
 	};
-	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_transcript	*t = steps_transcript(steps, SS_NITEMS(steps));
 	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
 	const struct ss_exchange *x;
 
@@ -242,7 +216,7 @@ test_auth_login(void **state)
 		  "<redacted, 20 bytes>\r\n" },
 		S("535 5.7.8 no\r\n"),
 	};
-	struct ss_transcript	*t = make(steps, SS_NITEMS(steps));
+	struct ss_transcript	*t = steps_transcript(steps, SS_NITEMS(steps));
 	struct ss_dialog	*d = ss_dialog_build(t, SIZE_MAX);
 	size_t			 i;
 

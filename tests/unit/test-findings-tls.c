@@ -22,20 +22,8 @@
 #include "smtpscope/transcript.h"
 #include "smtpscope/util.h"
 
-/* One event as a test writes it. */
-struct step {
-	enum ss_dir	 dir;
-	enum ss_kind	 kind;
-	unsigned	 flags;
-	const char	*text;
-};
+#include "steps.h"
 
-#define C(t)	{ SS_DIR_CLIENT, SS_KIND_DATA, 0, t }
-#define S(t)	{ SS_DIR_SERVER, SS_KIND_DATA, 0, t }
-#define CT(t)	{ SS_DIR_CLIENT, SS_KIND_DATA, SS_EVF_TLS, t }
-#define ST(t)	{ SS_DIR_SERVER, SS_KIND_DATA, SS_EVF_TLS, t }
-#define I(k, t)	{ SS_DIR_INFO, k, 0, t }
-#define T(k, t)	{ SS_DIR_TLS, k, 0, t }
 
 #define ALERT_70	"handshake failed: the server sent a fatal alert: " \
 			"protocol version (it accepts none of the TLS versions " \
@@ -140,17 +128,12 @@ static const struct version_case cases[] = {
 static struct ss_findings *
 judge(const struct step *steps, size_t n)
 {
-	struct ss_transcript		*t = ss_transcript_create();
+	struct ss_transcript		*t = steps_transcript(steps, n);
 	struct ss_dialog		*d;
 	struct ss_findings		*f;
 	struct ss_findings_options	 opt;
-	size_t				 i;
 
 	memset(&opt, 0, sizeof(opt));
-	for (i = 0; i < n; i++) {
-		ss_transcript_append(t, i * 1000, steps[i].dir, steps[i].kind,
-		    steps[i].flags, steps[i].text, strlen(steps[i].text));
-	}
 	d = ss_dialog_build(t, SIZE_MAX);
 	f = ss_findings_run(t, d, &opt);
 	ss_dialog_destroy(d);
